@@ -1,0 +1,599 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, alicloud.ecs contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+module: security_group_egress
+short_description: Manage the egress (outbound) rules of an Alibaba Cloud ECS security group
+version_added: 0.1.0
+description:
+  - Adds, updates and removes outbound rules of an ECS security group, idempotently.
+  - Reads the group's rules once, compares them with the requested ones after normalising both sides, and calls
+    the API only for what differs. A second run with the same options reports no change.
+  - Normalisation means that C(10.0.0.1) equals C(10.0.0.1/32), IPv6 addresses compare in compressed form,
+    protocol and policy compare case-insensitively (C(TCP) equals C(tcp)), an omitted port range of C(icmp),
+    C(gre), C(all) and C(icmpv6) equals C(-1/-1), and default priority and NIC type are filled in as the API does.
+  - A rule is identified by every rule option except O(description), O(dest_group_owner_id) and
+    O(dest_group_owner_account). A rule that differs only in its description is updated in place
+    (ModifySecurityGroupEgressRule), keeping its rule ID.
+  - Changes are written in this order, batched per call, and only after the whole request was validated:
+    description updates, removals (RevokeSecurityGroupEgress by rule ID), additions (AuthorizeSecurityGroupEgress
+    with up to 100 rules per call). Removing first keeps the group under the rule limit.
+  - A request that would leave the group with more than 200 ingress and egress rules in total fails before any write.
+author:
+  - alicloud.ecs contributors
+extends_documentation_fragment:
+  - alicloud.ecs.alicloud
+attributes:
+  check_mode:
+    support: full
+    description: Makes no write call; reports the same C(changed), diff and result a real run would.
+  diff_mode:
+    support: full
+    description: Shows the group's egress rules before and after, sorted, in canonical form.
+options:
+  security_group_id:
+    description:
+      - ID of the security group whose egress rules are managed.
+    type: str
+    required: true
+  state:
+    description:
+      - V(present) makes sure the rules exist (and, with O(purge_rules=true), that no other egress rule does).
+      - V(absent) removes the rules that match.
+    type: str
+    choices: [present, absent]
+    default: present
+  purge_rules:
+    description:
+      - With O(rules), remove every egress rule of the group that is not listed.
+      - O(rules=[]) with O(purge_rules=true) removes all egress rules of the group.
+      - Only with O(state=present) and O(rules).
+    type: bool
+    default: false
+  rules:
+    description:
+      - A list of rules, each with the same options as the single-rule form.
+      - Mutually exclusive with the top-level rule options (O(ip_protocol), O(port_range), ...).
+      - The output of M(alicloud.ecs.security_group_egress) RV(rules) can be given here as is; C(security_group_rule_id)
+        and C(create_time) are accepted and ignored.
+    type: list
+    elements: dict
+    suboptions:
+      ip_protocol:
+        description:
+          - Transport protocol, case-insensitive. One of C(tcp), C(udp), C(icmp), C(gre), C(all), C(icmpv6);
+            the protocol numbers C(6), C(17), C(1), C(47), C(58) and C(-1) are accepted too.
+        type: str
+        required: true
+      port_range:
+        description:
+          - Destination port range as C(start/end), for example C(80/80) or C(1024/65535); a single port C(443) means
+            C(443/443). Required for C(tcp) and C(udp).
+          - For C(icmp), C(gre), C(all) and C(icmpv6) omit it or give C(-1/-1); any other value is an error.
+        type: str
+      source_port_range:
+        description:
+          - Source port range inside the group, in the same form as O(rules[].port_range).
+        type: str
+      dest_cidr_ip:
+        description:
+          - Destination IPv4 CIDR block or address. Takes precedence over O(rules[].dest_group_id), as in the API.
+        type: str
+      ipv6_dest_cidr_ip:
+        description:
+          - Destination IPv6 CIDR block or address. VPC security groups only.
+        type: str
+      dest_group_id:
+        description:
+          - Destination security group. Needs NIC type C(intranet).
+        type: str
+      dest_group_owner_id:
+        description:
+          - Alibaba Cloud account ID that owns O(rules[].dest_group_id), for a group of another account.
+        type: str
+      dest_group_owner_account:
+        description:
+          - Alibaba Cloud account name that owns O(rules[].dest_group_id), for a group of another account.
+        type: str
+      dest_prefix_list_id:
+        description:
+          - Destination prefix list. VPC security groups only, NIC type C(intranet). Ignored (with a warning) when an
+            address or group destination is also given, as in the API.
+        type: str
+      source_cidr_ip:
+        description:
+          - Source IPv4 CIDR block or address inside the group.
+        type: str
+      ipv6_source_cidr_ip:
+        description:
+          - Source IPv6 CIDR block or address inside the group.
+        type: str
+      policy:
+        description:
+          - V(accept) or V(drop), case-insensitive. Defaults to V(accept). A drop rule sends no reject message.
+        type: str
+      priority:
+        description:
+          - 1 (highest) to 100 (lowest). Defaults to 1. At the same priority, drop wins over accept.
+        type: int
+      nic_type:
+        description:
+          - V(internet) or V(intranet).
+          - VPC security groups have only intranet rules. In classic network groups the default is V(intranet) for a
+            group or prefix list destination and V(internet) otherwise.
+        type: str
+      description:
+        description:
+          - Rule description, 1 to 512 characters. Not part of the rule's identity; a changed description is
+            updated in place. When omitted, an existing rule's description is left as it is.
+        type: str
+      security_group_rule_id:
+        description:
+          - Ignored; accepted so that returned rules can be fed back.
+        type: str
+      create_time:
+        description:
+          - Ignored; accepted so that returned rules can be fed back.
+        type: str
+  ip_protocol:
+    description:
+      - Single-rule form. Transport protocol, case-insensitive. One of C(tcp), C(udp), C(icmp), C(gre), C(all),
+        C(icmpv6); the protocol numbers C(6), C(17), C(1), C(47), C(58) and C(-1) are accepted too.
+    type: str
+  port_range:
+    description:
+      - Destination port range as C(start/end), for example C(80/80); a single port C(443) means C(443/443).
+        Required for C(tcp) and C(udp).
+      - For C(icmp), C(gre), C(all) and C(icmpv6) omit it or give C(-1/-1); any other value is an error.
+    type: str
+  source_port_range:
+    description:
+      - Source port range inside the group, in the same form as O(port_range).
+    type: str
+  dest_cidr_ip:
+    description:
+      - Destination IPv4 CIDR block or plain address (C(10.0.0.1) means C(10.0.0.1/32)).
+      - Takes precedence over O(dest_group_id) and O(dest_prefix_list_id), as in the API (with a warning).
+    type: str
+  ipv6_dest_cidr_ip:
+    description:
+      - Destination IPv6 CIDR block or address. VPC security groups only.
+    type: str
+  dest_group_id:
+    description:
+      - Destination security group, in the same VPC. Needs NIC type C(intranet), which is the default for it.
+    type: str
+  dest_group_owner_id:
+    description:
+      - Alibaba Cloud account ID that owns O(dest_group_id), for a group of another account.
+    type: str
+  dest_group_owner_account:
+    description:
+      - Alibaba Cloud account name that owns O(dest_group_id), for a group of another account.
+    type: str
+  dest_prefix_list_id:
+    description:
+      - Destination prefix list. VPC security groups only, NIC type C(intranet).
+    type: str
+  source_cidr_ip:
+    description:
+      - Source IPv4 CIDR block or address inside the group.
+    type: str
+  ipv6_source_cidr_ip:
+    description:
+      - Source IPv6 CIDR block or address inside the group.
+    type: str
+  policy:
+    description:
+      - V(accept) or V(drop), case-insensitive. Defaults to V(accept). A drop rule sends no reject message.
+    type: str
+  priority:
+    description:
+      - 1 (highest) to 100 (lowest). Defaults to 1. At the same priority, drop wins over accept.
+    type: int
+  nic_type:
+    description:
+      - V(internet) or V(intranet).
+      - VPC security groups have only intranet rules. In classic network groups the default is V(intranet) for a group
+        or prefix list destination and V(internet) otherwise.
+    type: str
+  description:
+    description:
+      - Rule description, 1 to 512 characters. Not part of the rule's identity; a changed description is updated in
+        place. When omitted, an existing rule's description is left as it is.
+    type: str
+  client_token:
+    description:
+      - Base of the idempotency tokens of this task's writes, printable ASCII, at most 64 characters.
+      - Each write derives its own token from it and its parameters, so running the same task again with the same
+        token never applies the same write twice. Without it, a fresh base is drawn on every run; retries of one
+        write always reuse that write's token.
+    type: str
+notes:
+  - Rules added by a run are returned without C(security_group_rule_id), since the API does not return it and a
+    second read would cost an extra call on every change; read them with the next run or DescribeSecurityGroupAttribute.
+  - For classic network groups, the API lists intranet and internet rules separately, so such a group costs two reads.
+"""
+
+EXAMPLES = r"""
+- name: Allow HTTPS to an internal network
+  alicloud.ecs.security_group_egress:
+    region: cn-hangzhou
+    security_group_id: sg-bp67acfmxazb4ph0001
+    ip_protocol: tcp
+    port_range: 443/443
+    dest_cidr_ip: 10.0.0.0/8
+    description: https to the internal network
+
+- name: Allow PostgreSQL to a security group of another account
+  alicloud.ecs.security_group_egress:
+    region: cn-hangzhou
+    security_group_id: sg-bp67acfmxazb4ph0001
+    ip_protocol: tcp
+    port_range: 5432/5432
+    dest_group_id: sg-bp1peer0000000000001
+    dest_group_owner_account: peer@example.com
+    description: database of the data team
+
+- name: Allow DNS to the addresses of a prefix list
+  alicloud.ecs.security_group_egress:
+    region: cn-hangzhou
+    security_group_id: sg-bp67acfmxazb4ph0001
+    ip_protocol: udp
+    port_range: 53/53
+    dest_prefix_list_id: pl-bp1dns0000000000001
+
+- name: Allow HTTPS to an IPv6 range
+  alicloud.ecs.security_group_egress:
+    region: cn-hangzhou
+    security_group_id: sg-bp67acfmxazb4ph0001
+    ip_protocol: tcp
+    port_range: 443/443
+    ipv6_dest_cidr_ip: 2001:db8:1234::/48
+
+- name: Drop all traffic to a network, before any accept rule of lower priority
+  alicloud.ecs.security_group_egress:
+    region: cn-hangzhou
+    security_group_id: sg-bp67acfmxazb4ph0001
+    ip_protocol: all
+    dest_cidr_ip: 192.168.0.0/16
+    policy: drop
+    priority: 10
+
+- name: Make these the only egress rules of the group
+  alicloud.ecs.security_group_egress:
+    region: cn-hangzhou
+    security_group_id: sg-bp67acfmxazb4ph0001
+    purge_rules: true
+    rules:
+      - ip_protocol: tcp
+        port_range: 443/443
+        dest_cidr_ip: 0.0.0.0/0
+        description: https anywhere
+      - ip_protocol: udp
+        port_range: 53/53
+        dest_cidr_ip: 100.100.2.136
+        description: resolver
+      - ip_protocol: all
+        dest_cidr_ip: 0.0.0.0/0
+        policy: drop
+        priority: 100
+
+- name: Remove one rule
+  alicloud.ecs.security_group_egress:
+    region: cn-hangzhou
+    security_group_id: sg-bp67acfmxazb4ph0001
+    state: absent
+    ip_protocol: tcp
+    port_range: 22/22
+    dest_cidr_ip: 0.0.0.0/0
+
+- name: Preview what would change, without changing anything
+  alicloud.ecs.security_group_egress:
+    region: cn-hangzhou
+    security_group_id: sg-bp67acfmxazb4ph0001
+    purge_rules: true
+    rules: "{{ wanted_egress_rules }}"
+  check_mode: true
+  diff: true
+  register: preview
+
+- name: Set the connection options once for the whole play
+  module_defaults:
+    group/alicloud.ecs.alicloud:
+      region: cn-hangzhou
+      endpoint: ecs-vpc.cn-hangzhou.aliyuncs.com
+  alicloud.ecs.security_group_egress:
+    security_group_id: sg-bp67acfmxazb4ph0001
+    ip_protocol: icmp
+    dest_cidr_ip: 10.0.0.0/8
+"""
+
+RETURN = r"""
+rules:
+  description:
+    - The group's egress rules after the run (predicted, in check mode), sorted, in canonical form.
+    - Rules added by this run have no RV(rules[].security_group_rule_id) yet.
+  returned: success
+  type: list
+  elements: dict
+  contains:
+    security_group_rule_id:
+      description: ID of the rule.
+      type: str
+      sample: sgr-bp1demo00000000001
+    ip_protocol:
+      description: Protocol, lower case.
+      type: str
+      sample: tcp
+    port_range:
+      description: Destination port range; C(-1/-1) for protocols without ports.
+      type: str
+      sample: 443/443
+    source_port_range:
+      description: Source port range, or null.
+      type: str
+    dest_cidr_ip:
+      description: Destination IPv4 network, always with a prefix length.
+      type: str
+      sample: 10.0.0.1/32
+    ipv6_dest_cidr_ip:
+      description: Destination IPv6 network, compressed, with a prefix length.
+      type: str
+    dest_group_id:
+      description: Destination security group.
+      type: str
+    dest_group_owner_account:
+      description: Owner account of the destination group, as the API reports it.
+      type: str
+    dest_group_owner_id:
+      description: Always null in read rules; the API does not report it.
+      type: str
+    dest_prefix_list_id:
+      description: Destination prefix list.
+      type: str
+    source_cidr_ip:
+      description: Source IPv4 network.
+      type: str
+    ipv6_source_cidr_ip:
+      description: Source IPv6 network.
+      type: str
+    policy:
+      description: C(accept) or C(drop).
+      type: str
+      sample: accept
+    priority:
+      description: Priority, 1 to 100.
+      type: int
+      sample: 1
+    nic_type:
+      description: C(intranet) or C(internet).
+      type: str
+      sample: intranet
+    description:
+      description: Description of the rule.
+      type: str
+    create_time:
+      description: When the rule was created, UTC.
+      type: str
+      sample: '2026-11-28T04:30:00Z'
+added:
+  description: Rules added (or that would be added in check mode), in the same form as RV(rules).
+  returned: always
+  type: list
+  elements: dict
+removed:
+  description: Rules removed (or that would be removed), in the same form as RV(rules).
+  returned: always
+  type: list
+  elements: dict
+updated:
+  description: Rules whose description was updated in place, with the new description.
+  returned: always
+  type: list
+  elements: dict
+request_ids:
+  description: Request IDs of every API call made, for support cases.
+  returned: always
+  type: list
+  elements: str
+error:
+  description: On an API failure, what the API said.
+  returned: failure
+  type: dict
+  contains:
+    action:
+      description: The API action that failed.
+      type: str
+      sample: AuthorizeSecurityGroupEgress
+    code:
+      description: The API's error code.
+      type: str
+      sample: InvalidDestGroupId.NotFound
+    message:
+      description: The API's error message.
+      type: str
+    http_status:
+      description: HTTP status of the answer; null when no answer came.
+      type: int
+      sample: 404
+    request_id:
+      description: Request ID of the failed call.
+      type: str
+"""
+
+import uuid
+
+from ansible.module_utils.basic import AnsibleModule
+
+from ansible_collections.alicloud.ecs.plugins.module_utils._base import AlicloudEcsModule, ApiError, alicloud_argument_spec
+from ansible_collections.alicloud.ecs.plugins.module_utils import _rules
+
+RULE_OPTION_NAMES = (
+    'ip_protocol', 'port_range', 'source_port_range', 'dest_cidr_ip', 'ipv6_dest_cidr_ip', 'dest_group_id',
+    'dest_group_owner_id', 'dest_group_owner_account', 'dest_prefix_list_id', 'source_cidr_ip', 'ipv6_source_cidr_ip',
+    'policy', 'priority', 'nic_type', 'description',
+)
+DESCRIBE_PAGE_SIZE = 1000
+
+
+def rule_argument_spec():
+    spec = dict((name, dict(type='str')) for name in RULE_OPTION_NAMES)
+    spec['priority'] = dict(type='int')
+    return spec
+
+
+def argument_spec():
+    spec = alicloud_argument_spec()
+    spec.update(rule_argument_spec())
+    rule_suboptions = rule_argument_spec()
+    rule_suboptions['ip_protocol']['required'] = True
+    rule_suboptions.update(security_group_rule_id=dict(type='str'), create_time=dict(type='str'))
+    spec.update(
+        security_group_id=dict(type='str', required=True),
+        state=dict(type='str', choices=['present', 'absent'], default='present'),
+        purge_rules=dict(type='bool', default=False),
+        rules=dict(type='list', elements='dict', options=rule_suboptions),
+        client_token=dict(type='str', no_log=False),
+    )
+    return spec
+
+
+def read_group(call, security_group_id):
+    """Read the group's rules (every page; both NIC types of a classic group).
+
+    Returns (is_vpc, egress rules, total ingress + egress rule count).
+    """
+    def read_pages(nic_type):
+        query = dict(SecurityGroupId=security_group_id, Direction='all', NicType=nic_type, MaxResults=DESCRIBE_PAGE_SIZE)
+        pages = []
+        while True:
+            body = call('DescribeSecurityGroupAttribute', query)
+            pages.append(body)
+            token = body.get('NextToken')
+            if not token:
+                return pages
+            query = dict(query, NextToken=token)
+
+    pages = read_pages('intranet')
+    is_vpc = bool(pages[0].get('VpcId'))
+    if not is_vpc:
+        pages += read_pages('internet')
+    permissions = []
+    for body in pages:
+        permissions.extend(((body.get('Permissions') or {}).get('Permission')) or [])
+    egress = [_rules.rule_from_api(item, is_vpc) for item in permissions if str(item.get('Direction', 'egress')).lower() == 'egress']
+    return is_vpc, egress, len(permissions)
+
+
+def diff_view(rules):
+    """Rules as the diff shows them: identity and description only, without ids or empty fields."""
+    view = []
+    for rule in rules:
+        item = dict((name, value) for name, value in rule.to_dict().items()
+                    if value is not None and name not in ('security_group_rule_id', 'create_time'))
+        view.append(item)
+    return view
+
+
+class SecurityGroupEgress(AlicloudEcsModule):
+
+    def desired_rules(self, warnings):
+        """Parse the requested rules (no API needed): any mistake fails here, before any call."""
+        params = self.module.params
+        if params['rules'] is not None:
+            return [_rules.parse_rule(item, 'rules[%d].' % index, warnings) for index, item in enumerate(params['rules'])]
+        return [_rules.parse_rule(dict((name, params[name]) for name in RULE_OPTION_NAMES), '', warnings)]
+
+    def check_form(self):
+        params = self.module.params
+        if params['purge_rules'] and params['rules'] is None:
+            self.module.fail_json(msg='purge_rules: requires rules (rules: [] with purge_rules: true removes every egress rule)')
+        if params['purge_rules'] and params['state'] == 'absent':
+            self.module.fail_json(msg='purge_rules: applies only with state=present')
+        if params['rules'] is None and params['ip_protocol'] is None:
+            self.module.fail_json(msg='ip_protocol: is required unless rules is given; give one rule with ip_protocol, '
+                                      'port_range and a destination, or a list in rules')
+
+    def run_module(self):
+        params = self.module.params
+        self.check_form()
+        warnings = []
+        try:
+            base_token = _rules.validate_client_token(params['client_token']) or uuid.uuid4().hex
+            desired = self.desired_rules(warnings)
+        except _rules.RuleError as error:
+            self.module.fail_json(msg=str(error))
+
+        group_id = params['security_group_id']
+        is_vpc, existing, total = read_group(self.call, group_id)
+        try:
+            resolved = [_rules.resolve_rule(rule, is_vpc, group_id, self.where(index), warnings)
+                        for index, rule in enumerate(desired)]
+            resolved = _rules.deduplicate_desired(resolved, self.where)
+            plan = _rules.plan_changes(existing, resolved, params['state'], params['purge_rules'])
+            _rules.check_rule_limit(plan, total)
+        except _rules.RuleError as error:
+            self.module.fail_json(msg=str(error), request_ids=self.request_ids)
+        for warning in warnings:
+            self.module.warn(warning)
+
+        self.result.update(
+            changed=plan.changed,
+            rules=[rule.to_dict() for rule in plan.after()],
+            added=[rule.to_dict() for rule in plan.authorize],
+            removed=[rule.to_dict() for rule in plan.revoke],
+            updated=[rule.to_dict() for rule in plan.updated_rules()],
+        )
+        if self.module._diff:
+            self.result['diff'] = dict(before=dict(egress_rules=diff_view(plan.before)),
+                                       after=dict(egress_rules=diff_view(plan.after())))
+        if plan.changed and not self.module.check_mode:
+            self.apply(plan, group_id, base_token)
+
+    def where(self, index):
+        return 'rules[%d].' % index if self.module.params['rules'] is not None else ''
+
+    def apply(self, plan, group_id, base_token):
+        """Write the plan: descriptions, then removals, then additions (removing first keeps under the limit)."""
+        done = dict(updated=[], removed=[], added=[])
+
+        def write(action, query):
+            query = dict(query, SecurityGroupId=group_id)
+            query['ClientToken'] = _rules.derive_client_token(base_token, action, query)
+            self.call(action, query, write=True)
+
+        try:
+            for rule, description in plan.update:
+                write('ModifySecurityGroupEgressRule', dict(SecurityGroupRuleId=rule.security_group_rule_id, Description=description))
+                done['updated'].append(rule.to_dict())
+            for batch in _rules.batches(plan.revoke):
+                write('RevokeSecurityGroupEgress', _rules.revoke_params(batch))
+                done['removed'].extend(rule.to_dict() for rule in batch)
+            for batch in _rules.batches(plan.authorize):
+                write('AuthorizeSecurityGroupEgress', _rules.authorize_params(batch))
+                done['added'].extend(rule.to_dict() for rule in batch)
+        except ApiError as error:
+            # Report what really happened, not the plan: the group is now somewhere in between.
+            anything_done = any(done.values())
+            self.result.pop('rules', None)
+            self.result.update(changed=anything_done, **done)
+            self.fail_api(error, note='changes applied before the failure: %d updated, %d removed, %d added'
+                          % (len(done['updated']), len(done['removed']), len(done['added'])) if anything_done else None)
+
+
+def main():
+    module = AnsibleModule(
+        argument_spec=argument_spec(),
+        mutually_exclusive=[('rules', name) for name in RULE_OPTION_NAMES],
+        supports_check_mode=True,
+    )
+    SecurityGroupEgress(module).execute()
+
+
+if __name__ == '__main__':
+    main()
