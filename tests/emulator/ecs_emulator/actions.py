@@ -1,0 +1,310 @@
+"""The ECS actions: each handler runs inside one store transaction and returns (body, applied)."""
+
+import base64
+import binascii
+import json
+import re
+
+from . import store as st
+from .errors import ApiError
+from .validation import (EGRESS, INGRESS, RULE_FIELDS, Resolver, check_group_id, identity, parse_rule,
+                         row_to_params)
+
+_PERMISSION_RE = re.compile(r'^Permissions\.(\d{1,4})\.([A-Za-z0-9]+)$')
+_RULE_ID_RE = re.compile(r'^SecurityGroupRuleId\.(\d{1,4})$')
+RULE_LIMIT = 200
+
+
+class Context:
+    """One API call: caller identity, decoded parameters (no auth parameters) and the request id."""
+
+    def __init__(self, action, params, account, request_id):
+        self.action = action
+        self.params = params
+        self.account = account
+        self.request_id = request_id
+
+    def get(self, name):
+        return self.params.get(name)
+
+
+class StoreResolver(Resolver):
+    def __init__(self, conn):
+        self.conn = conn
+
+    def owner_account(self, owner_id, owner_account):
+        row = None
+        if owner_id:
+            row = self.conn.execute('SELECT * FROM accounts WHERE account_id = ?', (owner_id,)).fetchone()
+            if row is not None and owner_account and row['account_name'] != owner_account:
+                return None
+        elif owner_account:
+            row = self.conn.execute('SELECT * FROM accounts WHERE account_name = ?', (owner_account,)).fetchone()
+        return row['account_id'] if row else None
+
+    def group(self, group_id, account_id, region_id):
+        return st.find_group(self.conn, group_id, account_id, region_id)
+
+    def prefix_list(self, prefix_list_id, account_id, region_id):
+        row = self.conn.execute('SELECT * FROM prefix_lists WHERE prefix_list_id = ? AND account_id = ? AND region_id = ?',
+                                (prefix_list_id, account_id, region_id)).fetchone()
+        return dict(row) if row else None
+
+
+def _region(ctx, conn):
+    region = ctx.get('RegionId')
+    if not region:
+        raise ApiError('MissingRegionId')
+    if conn.execute('SELECT 1 FROM regions WHERE region_id = ?', (region,)).fetchone() is None:
+        raise ApiError('InvalidRegionId.NotFound')
+    return region
+
+
+def _own_group(ctx, conn, write):
+    group_id = check_group_id(ctx.get('SecurityGroupId'))
+    region = _region(ctx, conn)
+    group = st.find_group(conn, group_id, ctx.account['account_id'], region)
+    if group is None:
+        raise ApiError('InvalidSecurityGroupId.NotFound')
+    if write and group['service_managed']:
+        raise ApiError('InvalidOperation.ResourceManagedByCloudProduct',
+                       'The security group %s is managed by a cloud product and cannot be modified.' % group_id)
+    return group
+
+
+def _rule_getters(params):
+    """Top-level rule (if any rule field is there, or no Permissions at all) then Permissions.N in numeric order."""
+    permissions = {}
+    for key, value in params.items():
+        match = _PERMISSION_RE.match(key)
+        if match:
+            permissions.setdefault(int(match.group(1)), {})[match.group(2)] = value
+    getters = []
+    top_level = any(params.get(f) not in (None, '') for f in RULE_FIELDS if f != 'Description')
+    if top_level or not permissions:
+        getters.append(params.get)
+    for index in sorted(permissions):
+        getters.append(permissions[index].get)
+    return getters
+
+
+def _parse_batch(ctx, conn, group, direction):
+    resolver = StoreResolver(conn)
+    return [parse_rule(get, group, direction, resolver) for get in _rule_getters(ctx.params)]
+
+
+def authorize(ctx, conn, direction):
+    group = _own_group(ctx, conn, write=True)
+    rows = _parse_batch(ctx, conn, group, direction)
+    existing = {identity(r, group['account_id']) for r in st.rule_rows(conn, group['group_id'], direction.name)}
+    new_rows = []
+    for row in rows:
+        key = identity(row, group['account_id'])
+        if key not in existing:
+            existing.add(key)
+            new_rows.append(row)
+    if not new_rows:
+        return {'RequestId': ctx.request_id}, False
+    if st.rule_count(conn, group['group_id']) + len(new_rows) > RULE_LIMIT:
+        raise ApiError('AuthorizationLimitExceed')
+    created = st.now_iso()
+    for row in new_rows:
+        row.update({'rule_id': st.new_rule_id(), 'group_id': group['group_id'], 'create_time': created})
+        st.insert_rule(conn, row)
+    return {'RequestId': ctx.request_id}, True
+
+
+def revoke(ctx, conn, direction):
+    group = _own_group(ctx, conn, write=True)
+    rule_ids = [v for k, v in sorted(ctx.params.items()) if _RULE_ID_RE.match(k) and v]
+    stored = st.rule_rows(conn, group['group_id'], direction.name)
+    if rule_ids:
+        known = {r['rule_id'] for r in stored}
+        missing = [r for r in rule_ids if r not in known]
+        if missing:
+            raise ApiError('InvalidSecurityGroupRuleId.NotFound')
+        doomed = set(rule_ids)
+    else:
+        wanted = {identity(row, group['account_id']) for row in _parse_batch(ctx, conn, group, direction)}
+        doomed = {r['rule_id'] for r in stored if identity(r, group['account_id']) in wanted}
+    for rule_id in doomed:
+        conn.execute('DELETE FROM rules WHERE rule_id = ?', (rule_id,))
+    return {'RequestId': ctx.request_id}, bool(doomed)
+
+
+def modify(ctx, conn, direction):
+    group = _own_group(ctx, conn, write=True)
+    rule_id = ctx.get('SecurityGroupRuleId')
+    if not rule_id:
+        raise ApiError('MissingParameter.SecurityGroupRuleId')
+    stored = st.rule_rows(conn, group['group_id'], direction.name)
+    current = next((r for r in stored if r['rule_id'] == rule_id), None)
+    if current is None:
+        raise ApiError('InvalidSecurityGroupRuleId.NotFound')
+    merged = row_to_params(current, direction)
+    # A new destination (or source range) replaces the old one as a whole rather than mixing with it.
+    for names in (direction.peer_params(), direction.local_params()):
+        if any(ctx.get(n) not in (None, '') for n in names):
+            for name in names:
+                merged.pop(name, None)
+    for name in RULE_FIELDS:
+        if ctx.get(name) is not None:
+            merged[name] = ctx.get(name)
+    row = parse_rule(merged.get, group, direction, StoreResolver(conn))
+    key = identity(row, group['account_id'])
+    if any(r['rule_id'] != rule_id and identity(r, group['account_id']) == key for r in stored):
+        raise ApiError('InvalidSecurityGroupRule.Duplicate')
+    changed = any(row[c] != current[c] for c in row)
+    if changed:
+        sets = ', '.join('%s = ?' % c for c in row)
+        conn.execute('UPDATE rules SET %s WHERE rule_id = ?' % sets, tuple(row.values()) + (rule_id,))
+    return {'RequestId': ctx.request_id}, changed
+
+
+def _int_param(ctx, name, default, low, high, code):
+    value = ctx.get(name)
+    if value in (None, ''):
+        return default
+    if not re.match(r'^\d{1,7}$', value) or not low <= int(value) <= high:
+        raise ApiError(code)
+    return int(value)
+
+
+def _encode_token(seq):
+    return base64.urlsafe_b64encode(('seq:%d' % seq).encode()).decode().rstrip('=')
+
+
+def _decode_token(token):
+    try:
+        text = base64.urlsafe_b64decode(token + '=' * (-len(token) % 4)).decode('ascii')
+    except (binascii.Error, UnicodeDecodeError, ValueError) as exc:
+        raise ApiError('InvalidNextToken') from exc
+    if not re.match(r'^seq:\d{1,18}$', text):
+        raise ApiError('InvalidNextToken')
+    return int(text[4:])
+
+
+def _names(conn, table, id_column, ids):
+    ids = [i for i in ids if i]
+    if not ids:
+        return {}
+    rows = conn.execute('SELECT %s, name FROM %s WHERE %s IN (%s)' % (id_column, table, id_column, ','.join('?' * len(ids))),
+                        ids).fetchall()
+    return {r[0]: r[1] for r in rows}
+
+
+def _permission(row, group_names, list_names):
+    return {
+        'SecurityGroupRuleId': row['rule_id'], 'Direction': row['direction'],
+        'IpProtocol': row['ip_protocol'].upper(), 'PortRange': row['port_range'],
+        'SourcePortRange': row['source_port_range'], 'Policy': row['policy'].capitalize(),
+        'Priority': str(row['priority']), 'NicType': row['nic_type'],
+        'DestCidrIp': row['dest_cidr_ip'], 'Ipv6DestCidrIp': row['ipv6_dest_cidr_ip'],
+        'DestGroupId': row['dest_group_id'], 'DestGroupName': group_names.get(row['dest_group_id'], ''),
+        'DestGroupOwnerAccount': row['dest_group_owner_id'], 'DestPrefixListId': row['dest_prefix_list_id'],
+        'DestPrefixListName': list_names.get(row['dest_prefix_list_id'], ''),
+        'SourceCidrIp': row['source_cidr_ip'], 'Ipv6SourceCidrIp': row['ipv6_source_cidr_ip'],
+        'SourceGroupId': row['source_group_id'], 'SourceGroupName': group_names.get(row['source_group_id'], ''),
+        'SourceGroupOwnerAccount': row['source_group_owner_id'], 'SourcePrefixListId': row['source_prefix_list_id'],
+        'SourcePrefixListName': list_names.get(row['source_prefix_list_id'], ''),
+        'PortRangeListId': '', 'PortRangeListName': '',
+        'Description': row['description'], 'CreateTime': row['create_time'],
+    }
+
+
+def describe_attribute(ctx, conn):
+    group = _own_group(ctx, conn, write=False)
+    direction = (ctx.get('Direction') or 'all').lower()
+    if direction not in ('all', 'egress', 'ingress'):
+        raise ApiError('InvalidParameter.Direction')
+    nic = (ctx.get('NicType') or '').lower()
+    if nic not in ('', 'internet', 'intranet'):
+        raise ApiError('InvalidNicType.ValueNotSupported')
+    # VPC groups only have intranet rules; a classic group answers for one NIC type per call.
+    nic = 'intranet' if group['vpc_id'] else (nic or 'internet')
+    max_results = _int_param(ctx, 'MaxResults', 500, 10, 1000, 'InvalidParameter.MaxResults')
+    after = _decode_token(ctx.get('NextToken')) if ctx.get('NextToken') else 0
+    sql = 'SELECT * FROM rules WHERE group_id = ? AND lower(nic_type) = ? AND seq > ?'
+    args = [group['group_id'], nic, after]
+    if direction != 'all':
+        sql += ' AND direction = ?'
+        args.append(direction)
+    rows = [dict(r) for r in conn.execute(sql + ' ORDER BY seq LIMIT ?', args + [max_results + 1]).fetchall()]
+    next_token = ''
+    if len(rows) > max_results:
+        rows = rows[:max_results]
+        next_token = _encode_token(rows[-1]['seq'])
+    group_names = _names(conn, 'security_groups', 'group_id', {r['dest_group_id'] for r in rows} | {r['source_group_id'] for r in rows})
+    list_names = _names(conn, 'prefix_lists', 'prefix_list_id',
+                        {r['dest_prefix_list_id'] for r in rows} | {r['source_prefix_list_id'] for r in rows})
+    return {
+        'RequestId': ctx.request_id, 'RegionId': group['region_id'], 'SecurityGroupId': group['group_id'],
+        'SecurityGroupName': group['name'], 'Description': group['description'], 'VpcId': group['vpc_id'] or '',
+        'InnerAccessPolicy': 'Accept', 'NextToken': next_token,
+        'Permissions': {'Permission': [_permission(r, group_names, list_names) for r in rows]},
+    }, False
+
+
+def describe_groups(ctx, conn):
+    region = _region(ctx, conn)
+    sql = 'SELECT * FROM security_groups WHERE account_id = ? AND region_id = ?'
+    args = [ctx.account['account_id'], region]
+    ids_param = ctx.get('SecurityGroupIds')
+    if ids_param:
+        try:
+            ids = json.loads(ids_param)
+        except ValueError as exc:
+            raise ApiError('InvalidSecurityGroupIds.Malformed') from exc
+        if not isinstance(ids, list) or not all(isinstance(i, str) for i in ids) or len(ids) > 100:
+            raise ApiError('InvalidSecurityGroupIds.Malformed')
+        sql += ' AND group_id IN (%s)' % ','.join('?' * len(ids)) if ids else ' AND 0'
+        args.extend(ids)
+    for param, column in (('SecurityGroupId', 'group_id'), ('SecurityGroupName', 'name'), ('VpcId', 'vpc_id'),
+                          ('SecurityGroupType', 'group_type')):
+        if ctx.get(param):
+            sql += ' AND %s = ?' % column
+            args.append(ctx.get(param))
+    if (ctx.get('NetworkType') or '').lower() == 'vpc':
+        sql += ' AND vpc_id IS NOT NULL'
+    elif (ctx.get('NetworkType') or '').lower() == 'classic':
+        sql += ' AND vpc_id IS NULL'
+    rows = [dict(r) for r in conn.execute(sql + ' ORDER BY seq', args).fetchall()]
+    total = len(rows)
+    if ctx.get('MaxResults') or ctx.get('NextToken'):
+        size = _int_param(ctx, 'MaxResults', 10, 1, 100, 'InvalidParameter.MaxResults')
+        after = _decode_token(ctx.get('NextToken')) if ctx.get('NextToken') else 0
+        rows = [r for r in rows if r['seq'] > after]
+        page_rows = rows[:size]
+        next_token = _encode_token(page_rows[-1]['seq']) if len(rows) > size else ''
+        page_number = 1
+    else:
+        page_number = _int_param(ctx, 'PageNumber', 1, 1, 1000000, 'InvalidParameter.PageSize')
+        size = _int_param(ctx, 'PageSize', 10, 1, 100, 'InvalidParameter.PageSize')
+        page_rows = rows[(page_number - 1) * size:page_number * size]
+        next_token = ''
+    groups = []
+    for row in page_rows:
+        groups.append({
+            'SecurityGroupId': row['group_id'], 'SecurityGroupName': row['name'], 'Description': row['description'],
+            'VpcId': row['vpc_id'] or '', 'SecurityGroupType': row['group_type'],
+            'ServiceManaged': bool(row['service_managed']), 'RuleCount': st.rule_count(conn, row['group_id']),
+            'GroupToGroupRuleCount': conn.execute(
+                "SELECT COUNT(*) FROM rules WHERE group_id = ? AND (dest_group_id != '' OR source_group_id != '')",
+                (row['group_id'],)).fetchone()[0],
+            'CreationTime': row['create_time'], 'ResourceGroupId': '', 'Tags': {'Tag': []},
+        })
+    return {'RequestId': ctx.request_id, 'RegionId': region, 'TotalCount': total, 'PageNumber': page_number,
+            'PageSize': size, 'NextToken': next_token, 'SecurityGroups': {'SecurityGroup': groups}}, False
+
+
+# action -> (handler, is_write)
+ACTIONS = {
+    'AuthorizeSecurityGroupEgress': (lambda c, n: authorize(c, n, EGRESS), True),
+    'RevokeSecurityGroupEgress': (lambda c, n: revoke(c, n, EGRESS), True),
+    'ModifySecurityGroupEgressRule': (lambda c, n: modify(c, n, EGRESS), True),
+    'AuthorizeSecurityGroup': (lambda c, n: authorize(c, n, INGRESS), True),
+    'RevokeSecurityGroup': (lambda c, n: revoke(c, n, INGRESS), True),
+    'ModifySecurityGroupRule': (lambda c, n: modify(c, n, INGRESS), True),
+    'DescribeSecurityGroupAttribute': (describe_attribute, False),
+    'DescribeSecurityGroups': (describe_groups, False),
+}

@@ -1,0 +1,103 @@
+"""The error catalogue: HTTP status and message per ECS error code.
+
+Entries marked "document" come from the AuthorizeSecurityGroupEgress error table;
+the others are assumptions, listed in README.md.
+"""
+
+# code -> (status, message)
+CATALOGUE = {
+    # document
+    'InvalidSecurityGroupId.NotFound': (404, 'The specified SecurityGroupId does not exist.'),
+    'InvalidDestGroupId.NotFound': (404, 'The DestGroupId provided does not exist in our records.'),
+    'OperationDenied': (400, 'The specified IpProtocol does not exist or IpProtocol and PortRange do not match.'),
+    'InvalidIpProtocol.Malformed': (400, 'The specified parameter "PortRange" is not valid.'),
+    'InvalidDestGroupId.Mismatch': (403, 'NicType is required or NicType expects intranet.'),
+    'InvalidDestGroupId.Mismatch#vpc': (400, 'Specified security group and destination group are not in the same VPC.'),
+    'InvalidDestCidrIp.Malformed': (400, 'The specified parameter "DestCidrIp" is not valid.'),
+    'InvalidPolicy.Malformed': (400, 'The specified parameter "Policy" is not valid.'),
+    'InvalidNicType.ValueNotSupported': (400, 'The specified NicType does not exist.'),
+    'AuthorizationLimitExceed': (403, 'The limit of authorization records in the security group reaches.'),
+    'InvalidParamter.Conflict': (400, 'The specified SourceCidrIp should be different from the DestCidrIp.'),
+    'InvalidPriority.Malformed': (400, 'The parameter Priority is invalid.'),
+    'InvalidPriority.ValueNotSupported': (400, 'The parameter Priority is invalid.'),
+    'InternalError': (500, 'The request processing has failed due to some unknown error.'),
+    'InvalidNetworkType.Conflict': (403, 'The specified SecurityGroup network type should be same with SourceGroup network type (vpc or classic).'),
+    'InvalidSecurityGroup.IsSame': (403, 'The authorized SecurityGroupId should be different from the DestGroupId.'),
+    'InvalidSecurityGroupDiscription.Malformed': (400, 'The specified security group rule description is not valid.'),
+    'MissingParameter.Dest': (400, 'One of the parameters DestCidrIp, DestGroupId or DestPrefixListId must be specified.'),
+    'InvalidIpProtocol.ValueNotSupported': (
+        400, 'The parameter IpProtocol must be specified with case insensitive TCP, UDP, ICMP, GRE or All.'),
+    'InvalidSecurityGroupId.Malformed': (400, 'The specified parameter "SecurityGroupId" is not valid.'),
+    'InvalidGressFlow.Malformed': (500, 'The specified parameter GressFlow is not valid,it cause by internal,try calling again.'),
+    'InvalidSourcePortRange.Malformed': (400, 'The specified parameter "SourcePortRange" is not valid.'),
+    'InvalidParam.SourceIp': (400, '%s'),
+    'InvalidParam.DestIp': (400, '%s'),
+    'InvalidParam.Ipv6DestCidrIp': (400, '%s'),
+    'InvalidParam.Ipv6SourceCidrIp': (400, '%s'),
+    'InvalidParam.Ipv4ProtocolConflictWithIpv6Address': (400, '%s'),
+    'InvalidParam.Ipv6ProtocolConflictWithIpv4Address': (400, '%s'),
+    'ILLEGAL_IPV6_CIDR': (400, '%s'),
+    'InvalidOperation.ResourceManagedByCloudProduct': (403, '%s'),
+    'InvalidPrefixListId.NotFound': (404, 'The specified prefix list was not found.'),
+    'InvalidParam.PrefixListAddressFamilyMismatch': (
+        400, 'The address family of the specified prefix list does not match the specified CidrIp.'),
+    'NotSupported.ClassicNetworkPrefixList': (
+        400, 'The prefix list is not supported when the network type of security group is classic.'),
+    # assumed: authentication and transport
+    'SignatureDoesNotMatch': (400, 'Specified signature is not matched with our calculation.'),
+    'InvalidAccessKeyId.NotFound': (404, 'Specified access key is not found.'),
+    'InvalidTimeStamp.Expired': (400, 'Specified time stamp or date value is expired.'),
+    'InvalidTimeStamp.Format': (400, 'Specified time stamp or date value is not well formatted.'),
+    'SignatureNonceUsed': (400, 'Specified signature nonce was used already.'),
+    'MissingSignature': (400, 'Signature is mandatory for this action.'),
+    'IncompleteSignature': (400, 'The request signature does not conform to Aliyun standards.'),
+    'InvalidSecurityToken.Malformed': (400, 'Specified SecurityToken is missing or malformed.'),
+    'InvalidSecurityToken.MismatchWithAccessKey': (400, 'Specified SecurityToken mismatch with the AccessKey.'),
+    'InvalidAction.NotFound': (404, 'Specified api is not found, please check your url and method.'),
+    'InvalidVersion': (400, 'Specified parameter Version is not valid.'),
+    'UnsupportedHTTPMethod': (405, 'This http method is not supported.'),
+    'InvalidParameter.Encoding': (400, 'The request is not valid UTF-8 form data.'),
+    'RequestTooLarge': (413, 'The request is too large.'),
+    'BadRequest': (400, 'The request could not be parsed.'),
+    # assumed: throttling and availability (fault injection)
+    'Throttling.User': (400, 'Request was denied due to user flow control.'),
+    'ServiceUnavailable': (503, 'The request has failed due to a temporary failure of the server.'),
+    # assumed: parameters outside the egress document
+    'MissingRegionId': (400, 'RegionId is mandatory for this action.'),
+    'InvalidRegionId.NotFound': (404, 'The specified RegionId does not exist.'),
+    'InvalidClientToken.ValueNotSupported': (400, 'The ClientToken provided is invalid.'),
+    'IdempotentParameterMismatch': (400, 'The request uses the same client token as a previous, but non-identical request.'),
+    'InvalidSecurityGroupRuleId.NotFound': (404, 'The specified SecurityGroupRuleId does not exist.'),
+    'MissingParameter.SecurityGroupRuleId': (400, 'The input parameter "SecurityGroupRuleId" that is mandatory for processing this request is not supplied.'),
+    'InvalidSecurityGroupRule.Duplicate': (400, 'The modified rule would be identical to another rule of the security group.'),
+    'InvalidParameter.Direction': (400, 'The specified parameter "Direction" is not valid.'),
+    'InvalidParameter.MaxResults': (400, 'The specified parameter "MaxResults" is not valid.'),
+    'InvalidParameter.PageSize': (400, 'The specified parameter "PageSize" or "PageNumber" is not valid.'),
+    'InvalidNextToken': (400, 'The specified parameter "NextToken" is not valid.'),
+    'InvalidSecurityGroupIds.Malformed': (400, 'The specified parameter "SecurityGroupIds" is not valid.'),
+    'InvalidParameter.Permissions': (400, 'The specified parameter "Permissions" is not valid.'),
+    # assumed: ingress counterparts of the egress peer codes
+    'InvalidSourceGroupId.NotFound': (404, 'The SourceGroupId provided does not exist in our records.'),
+    'InvalidSourceGroupId.Mismatch': (403, 'NicType is required or NicType expects intranet.'),
+    'InvalidSourceGroupId.Mismatch#vpc': (400, 'Specified security group and source group are not in the same VPC.'),
+    'InvalidSourceCidrIp.Malformed': (400, 'The specified parameter "SourceCidrIp" is not valid.'),
+    'MissingParameter.Source': (400, 'One of the parameters SourceCidrIp, SourceGroupId or SourcePrefixListId must be specified.'),
+    'InvalidParam.DestCidrIp': (400, '%s'),
+    'InvalidParamter.Conflict#ingress': (400, 'The specified DestCidrIp should be different from the SourceCidrIp.'),
+    'InvalidSecurityGroup.IsSame#ingress': (403, 'The authorized SecurityGroupId should be different from the SourceGroupId.'),
+}
+
+
+class ApiError(Exception):
+    """An ECS error answer. `variant` selects a second message registered for the same code."""
+
+    def __init__(self, code, detail=None, variant=None, headers=None):
+        key = code + ('#' + variant if variant else '')
+        status, message = CATALOGUE[key]
+        if '%s' in message:
+            message = message % (detail or code)
+        super().__init__(message)
+        self.code = code
+        self.status = status
+        self.message = message
+        self.headers = headers or {}

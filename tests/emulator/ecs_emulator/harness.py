@@ -1,0 +1,182 @@
+"""Start and drive an emulator process from other test suites (stdlib only)."""
+
+import json
+import os
+import select
+import signal
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+
+PACKAGE_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+DEFAULT_FIXTURE = os.path.join(PACKAGE_ROOT, 'fixtures', 'default.yml')
+PROXY_VARIABLES = ('HTTP_PROXY', 'http_proxy', 'HTTPS_PROXY', 'https_proxy', 'ALL_PROXY', 'all_proxy')
+
+# Never let urllib route admin calls through a proxy, whatever the environment says.
+_OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+
+
+class EmulatorError(RuntimeError):
+    pass
+
+
+def _load_fixture(path):
+    with open(path, 'rb') as handle:
+        raw = handle.read()
+    if path.endswith('.json'):
+        return json.loads(raw.decode('utf-8'))
+    import yaml  # pylint: disable=import-outside-toplevel
+    return yaml.safe_load(raw)
+
+
+def credentials(name='main', fixture_path=DEFAULT_FIXTURE):
+    """The access key called `name` in the fixture, with its account."""
+    for account in _load_fixture(fixture_path).get('accounts') or []:
+        for key in account.get('keys') or []:
+            if key['name'] == name:
+                result = {'access_key_id': key['access_key_id'], 'access_key_secret': key['access_key_secret'],
+                          'account_id': str(account['account_id']), 'account_name': account['account_name']}
+                if key.get('security_token'):
+                    result['security_token'] = key['security_token']
+                return result
+    raise KeyError('no access key named %r in %s' % (name, fixture_path))
+
+
+def clean_env(extra_pythonpath=None):
+    env = {k: v for k, v in os.environ.items() if k not in PROXY_VARIABLES}
+    paths = [PACKAGE_ROOT] + ([extra_pythonpath] if extra_pythonpath else [])
+    if env.get('PYTHONPATH'):
+        paths.append(env['PYTHONPATH'])
+    env['PYTHONPATH'] = os.pathsep.join(paths)
+    return env
+
+
+class Emulator:
+    def __init__(self, state_path, fixture_path=DEFAULT_FIXTURE, python=sys.executable):
+        self.state_path = state_path
+        self.fixture_path = fixture_path
+        self.python = python
+        self.process = None
+        self.endpoint = None
+        self.admin_url = None
+        self.pid = None
+        self._stderr_path = state_path + '.stderr'
+
+    # -- process -----------------------------------------------------------------------------------
+    def start(self, reset=False, timeout=20.0):
+        if self.process is not None:
+            raise EmulatorError('emulator already running')
+        cmd = [self.python, '-m', 'ecs_emulator', 'serve', '--port', '0', '--admin-port', '0', '--state', self.state_path]
+        if self.fixture_path:
+            cmd += ['--fixture', self.fixture_path]
+        if reset:
+            cmd.append('--reset')
+        # stderr goes to a file so a chatty server can never block on a full pipe.
+        with open(self._stderr_path, 'wb') as stderr:
+            self.process = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=stderr, stdin=subprocess.DEVNULL,
+                                            env=clean_env(), cwd=PACKAGE_ROOT)
+        deadline = time.monotonic() + timeout
+        line = b''
+        while time.monotonic() < deadline and not line.endswith(b'\n'):
+            ready, _, _ = select.select([self.process.stdout], [], [], 0.1)
+            if ready:
+                chunk = os.read(self.process.stdout.fileno(), 4096)
+                if not chunk:
+                    break
+                line += chunk
+            elif self.process.poll() is not None:
+                break
+        try:
+            info = json.loads(line.decode('utf-8'))
+        except ValueError:
+            self._fail('emulator did not announce itself')
+        self.endpoint, self.admin_url, self.pid = info['endpoint'], info['admin'], info['pid']
+        while time.monotonic() < deadline:
+            try:
+                if self._admin('GET', '/health').get('ok'):
+                    return self
+            except (OSError, EmulatorError):
+                time.sleep(0.05)
+        self._fail('emulator did not become healthy')
+        return self
+
+    def _fail(self, why):
+        if self.process is not None and self.process.poll() is None:
+            self.process.kill()
+            self.process.wait()
+        self.process = None
+        raise EmulatorError('%s; stderr:\n%s' % (why, self.stderr()))
+
+    def stderr(self):
+        try:
+            with open(self._stderr_path, 'r', encoding='utf-8', errors='replace') as handle:
+                return handle.read()
+        except OSError:
+            return ''
+
+    def stop(self, timeout=10.0):
+        """SIGTERM and wait; returns the exit code."""
+        if self.process is None:
+            return None
+        self.process.send_signal(signal.SIGTERM)
+        try:
+            code = self.process.wait(timeout)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            code = self.process.wait()
+        self.process.stdout.close()
+        self.process = None
+        return code
+
+    def kill(self):
+        if self.process is None:
+            return
+        self.process.kill()
+        self.process.wait()
+        self.process.stdout.close()
+        self.process = None
+
+    def restart(self):
+        self.stop()
+        return self.start()
+
+    def __enter__(self):
+        return self.start()
+
+    def __exit__(self, *exc):
+        self.stop()
+
+    # -- admin API ---------------------------------------------------------------------------------
+    def _admin(self, method, path, body=None):
+        data = json.dumps(body).encode('utf-8') if body is not None else None
+        request = urllib.request.Request(self.admin_url + path, data=data, method=method,
+                                         headers={'Content-Type': 'application/json'})
+        try:
+            with _OPENER.open(request, timeout=30) as response:
+                return json.loads(response.read().decode('utf-8'))
+        except urllib.error.HTTPError as exc:
+            raise EmulatorError('admin %s %s: %s %s' % (method, path, exc.code, exc.read().decode('utf-8', 'replace'))) from exc
+
+    def requests(self, since=0):
+        return self._admin('GET', '/log?since=%d' % since)['entries']
+
+    def clear_log(self):
+        self._admin('DELETE', '/log')
+
+    def set_faults(self, config):
+        self._admin('PUT', '/faults', config)
+
+    def clear_faults(self):
+        self._admin('DELETE', '/faults')
+
+    def rules(self, group_id, direction=None):
+        query = '?direction=%s' % direction if direction else ''
+        return self._admin('GET', '/groups/%s/rules%s' % (group_id, query))['rules']
+
+    def egress_rules(self, group_id):
+        return self.rules(group_id, 'egress')
+
+    def reset(self):
+        self._admin('POST', '/reset')

@@ -1,0 +1,381 @@
+"""Parameter validation and canonical comparison of security group rules.
+
+One rule is validated at a time from a getter over the request parameters, so the same code serves
+top-level fields, `Permissions.N.*`, egress and (mirrored) ingress, and the Modify merge.
+"""
+
+import ipaddress
+import re
+
+from .errors import ApiError
+
+PROTOCOLS = {'tcp': 'TCP', 'udp': 'UDP', 'icmp': 'ICMP', 'gre': 'GRE', 'all': 'ALL', 'icmpv6': 'ICMPv6'}
+PORTED = ('tcp', 'udp')
+_PORT_RE = re.compile(r'^(-?\d{1,6})/(-?\d{1,6})$')
+_V4_RE = re.compile(r'^\d{1,3}(\.\d{1,3}){3}(/\d{1,2})?$')
+_GROUP_ID_RE = re.compile(r'^sg-[A-Za-z0-9][A-Za-z0-9-]{0,62}$')
+_INT_RE = re.compile(r'^[+-]?\d{1,9}$')
+
+
+class Direction:
+    """Parameter names, columns and error codes for one rule direction.
+
+    For egress the peer is the destination and the local side the source; ingress mirrors it.
+    """
+
+    def __init__(self, name):
+        self.name = name
+        peer, local = ('Dest', 'Source') if name == 'egress' else ('Source', 'Dest')
+        self.peer_cidr = peer + 'CidrIp'
+        self.peer_cidr6 = 'Ipv6' + peer + 'CidrIp'
+        self.peer_group = peer + 'GroupId'
+        self.peer_owner_id = peer + 'GroupOwnerId'
+        self.peer_owner_account = peer + 'GroupOwnerAccount'
+        self.peer_pl = peer + 'PrefixListId'
+        self.local_cidr = local + 'CidrIp'
+        self.local_cidr6 = 'Ipv6' + local + 'CidrIp'
+        pcol, lcol = peer.lower(), local.lower()
+        self.col = {
+            'peer_cidr': pcol + '_cidr_ip', 'peer_cidr6': 'ipv6_' + pcol + '_cidr_ip', 'peer_group': pcol + '_group_id',
+            'peer_owner': pcol + '_group_owner_id', 'peer_pl': pcol + '_prefix_list_id',
+            'local_cidr': lcol + '_cidr_ip', 'local_cidr6': 'ipv6_' + lcol + '_cidr_ip',
+        }
+        if name == 'egress':
+            self.codes = {
+                'peer_malformed': 'InvalidDestCidrIp.Malformed', 'peer6': 'InvalidParam.Ipv6DestCidrIp',
+                'peer_family': 'InvalidParam.DestIp', 'local4': 'InvalidParam.SourceIp',
+                'local6': 'InvalidParam.Ipv6SourceCidrIp', 'missing': 'MissingParameter.Dest',
+                'group_not_found': 'InvalidDestGroupId.NotFound', 'group_mismatch': 'InvalidDestGroupId.Mismatch',
+            }
+            self.variant = None
+        else:
+            self.codes = {
+                'peer_malformed': 'InvalidSourceCidrIp.Malformed', 'peer6': 'InvalidParam.Ipv6SourceCidrIp',
+                'peer_family': 'InvalidParam.SourceIp', 'local4': 'InvalidParam.DestCidrIp',
+                'local6': 'InvalidParam.Ipv6DestCidrIp', 'missing': 'MissingParameter.Source',
+                'group_not_found': 'InvalidSourceGroupId.NotFound', 'group_mismatch': 'InvalidSourceGroupId.Mismatch',
+            }
+            self.variant = 'ingress'
+
+    def peer_params(self):
+        return (self.peer_cidr, self.peer_cidr6, self.peer_group, self.peer_owner_id, self.peer_owner_account,
+                self.peer_pl)
+
+    def local_params(self):
+        return (self.local_cidr, self.local_cidr6)
+
+
+EGRESS = Direction('egress')
+INGRESS = Direction('ingress')
+DIRECTIONS = {'egress': EGRESS, 'ingress': INGRESS}
+
+RULE_FIELDS = ('IpProtocol', 'PortRange', 'SourcePortRange', 'Policy', 'Priority', 'NicType', 'Description',
+               'DestCidrIp', 'Ipv6DestCidrIp', 'DestGroupId', 'DestGroupOwnerId', 'DestGroupOwnerAccount',
+               'DestPrefixListId', 'SourceCidrIp', 'Ipv6SourceCidrIp', 'SourceGroupId', 'SourceGroupOwnerId',
+               'SourceGroupOwnerAccount', 'SourcePrefixListId', 'PortRangeListId')
+
+
+def check_group_id(value):
+    if not value or not _GROUP_ID_RE.match(value):
+        raise ApiError('InvalidSecurityGroupId.Malformed')
+    return value
+
+
+def check_description(value):
+    if value is None:
+        return ''
+    if not 1 <= len(value) <= 512:
+        raise ApiError('InvalidSecurityGroupDiscription.Malformed')
+    return value
+
+
+def check_client_token(value):
+    if value is None or value == '':
+        return None
+    if len(value) > 64 or not value.isascii() or not value.isprintable():
+        raise ApiError('InvalidClientToken.ValueNotSupported')
+    return value
+
+
+def parse_ipv4(value):
+    """IPv4 address or CIDR -> IPv4Interface, None if malformed."""
+    if not _V4_RE.match(value):
+        return None
+    try:
+        return ipaddress.IPv4Interface(value)
+    except ValueError:
+        return None
+
+
+def parse_ipv6(value):
+    """IPv6 address or CIDR -> (IPv6Interface or None, error kind or None); kind is 'address' or 'prefix'."""
+    addr, sep, prefix = value.partition('/')
+    if '%' in addr:
+        return None, 'address'
+    try:
+        ipaddress.IPv6Address(addr)
+    except ValueError:
+        return None, 'address'
+    if sep and (not prefix.isdigit() or not 0 <= int(prefix) <= 128 or len(prefix) > 3):
+        return None, 'prefix'
+    return ipaddress.IPv6Interface(value), None
+
+
+def _port_pair(value):
+    match = _PORT_RE.match(value or '')
+    if not match:
+        return None
+    return int(match.group(1)), int(match.group(2))
+
+
+def check_port_range(protocol, value):
+    pair = _port_pair(value)
+    if pair is None:
+        raise ApiError('InvalidIpProtocol.Malformed')
+    low, high = pair
+    if protocol in PORTED:
+        if (low, high) == (-1, -1):
+            raise ApiError('OperationDenied')
+        if not 1 <= low <= high <= 65535:
+            raise ApiError('InvalidIpProtocol.Malformed')
+    elif (low, high) != (-1, -1):
+        raise ApiError('OperationDenied')
+    return '%d/%d' % (low, high)
+
+
+def check_source_port_range(protocol, value):
+    if value is None or value == '':
+        return ''
+    pair = _port_pair(value)
+    if pair is None:
+        raise ApiError('InvalidSourcePortRange.Malformed')
+    low, high = pair
+    if protocol in PORTED:
+        ok = 1 <= low <= high <= 65535
+    else:
+        ok = (low, high) == (-1, -1)
+    if not ok:
+        raise ApiError('InvalidSourcePortRange.Malformed')
+    return '%d/%d' % (low, high)
+
+
+def check_priority(value):
+    if value is None or value == '':
+        return '1'
+    if not _INT_RE.match(value):
+        raise ApiError('InvalidPriority.Malformed')
+    number = int(value)
+    if not 1 <= number <= 100:
+        raise ApiError('InvalidPriority.ValueNotSupported')
+    return str(number)
+
+
+def _cidr4(value, code):
+    parsed = parse_ipv4(value)
+    if parsed is None:
+        raise ApiError(code, 'The specified parameter "%s" is not a valid IPv4 address or CIDR block.' % value[:64])
+    return parsed
+
+
+def _cidr6(value, name, code):
+    parsed, error = parse_ipv6(value)
+    if error == 'address':
+        raise ApiError(code, 'The specified parameter "%s" is not a valid IPv6 address or CIDR block.' % name)
+    if error == 'prefix':
+        raise ApiError('ILLEGAL_IPV6_CIDR', 'The prefix length of the specified IPv6 CIDR block is not valid.')
+    return parsed
+
+
+class Resolver:
+    """What validation needs to know about the world; implemented over the store by actions.py."""
+
+    def owner_account(self, owner_id, owner_account):  # pragma: no cover - interface
+        raise NotImplementedError
+
+    def group(self, group_id, account_id, region_id):  # pragma: no cover - interface
+        raise NotImplementedError
+
+    def prefix_list(self, prefix_list_id, account_id, region_id):  # pragma: no cover - interface
+        raise NotImplementedError
+
+
+def parse_rule(get, group, direction, resolver):
+    """Validate one rule; `get(name)` returns the parameter or None. Returns the row to store (no id/time)."""
+    def opt(name):
+        value = get(name)
+        return value if value not in (None, '') else None
+
+    raw_protocol = opt('IpProtocol')
+    protocol = (raw_protocol or '').lower()
+    if protocol not in PROTOCOLS:
+        raise ApiError('InvalidIpProtocol.ValueNotSupported')
+    port_range = check_port_range(protocol, get('PortRange'))
+    source_port_range = check_source_port_range(protocol, get('SourcePortRange'))
+
+    policy = (opt('Policy') or 'accept').lower()
+    if policy not in ('accept', 'drop'):
+        raise ApiError('InvalidPolicy.Malformed')
+    priority = check_priority(get('Priority'))
+
+    is_vpc = bool(group['vpc_id'])
+    nic = opt('NicType')
+    if nic is not None:
+        nic = nic.lower()
+        if nic not in ('internet', 'intranet'):
+            raise ApiError('InvalidNicType.ValueNotSupported')
+    nic_before_coercion = nic or ('intranet' if is_vpc else 'internet')
+
+    codes = direction.codes
+    row = {'direction': direction.name, 'ip_protocol': PROTOCOLS[protocol], 'port_range': port_range,
+           'source_port_range': source_port_range, 'policy': policy.capitalize(), 'priority': priority,
+           'description': check_description(get('Description'))}
+    for column in ('dest_cidr_ip', 'ipv6_dest_cidr_ip', 'dest_group_id', 'dest_group_owner_id', 'dest_prefix_list_id',
+                   'source_cidr_ip', 'ipv6_source_cidr_ip', 'source_group_id', 'source_group_owner_id',
+                   'source_prefix_list_id'):
+        row[column] = ''
+
+    peer4, peer6 = opt(direction.peer_cidr), opt(direction.peer_cidr6)
+    peer_group, peer_pl = opt(direction.peer_group), opt(direction.peer_pl)
+    local4, local6 = opt(direction.local_cidr), opt(direction.local_cidr6)
+
+    # Which destination wins: CIDR, then IPv6 CIDR, then group, then prefix list (document).
+    if peer4 and peer6:
+        raise ApiError(codes['peer_family'], '%s and %s cannot be specified together.' % (direction.peer_cidr, direction.peer_cidr6))
+    if peer4:
+        kind = 'cidr4'
+        peer4_parsed = _cidr4(peer4, codes['peer_malformed'])
+    elif peer6:
+        kind = 'cidr6'
+        if not is_vpc:
+            raise ApiError(codes['peer6'], 'IPv6 addresses are only supported by VPC security groups.')
+        peer6_parsed = _cidr6(peer6, direction.peer_cidr6, codes['peer6'])
+    elif peer_group:
+        kind = 'group'
+    elif peer_pl:
+        kind = 'prefix_list'
+    else:
+        raise ApiError(codes['missing'])
+
+    if local4 and local6:
+        raise ApiError(codes['local4'], '%s and %s cannot be specified together.' % (direction.local_cidr, direction.local_cidr6))
+    local4_parsed = _cidr4(local4, codes['local4']) if local4 else None
+    local6_parsed = None
+    if local6:
+        if not is_vpc:
+            raise ApiError(codes['local6'], 'IPv6 addresses are only supported by VPC security groups.')
+        local6_parsed = _cidr6(local6, direction.local_cidr6, codes['local6'])
+
+    if kind == 'group' and nic_before_coercion != 'intranet':
+        raise ApiError(codes['group_mismatch'])
+    if kind == 'prefix_list' and not is_vpc:
+        raise ApiError('NotSupported.ClassicNetworkPrefixList')
+    # The document: VPC groups only know intranet, whatever was asked.
+    row['nic_type'] = 'intranet' if is_vpc else nic_before_coercion
+
+    family = {'cidr4': 4, 'cidr6': 6}.get(kind)
+    plist = None
+    if kind == 'prefix_list':
+        plist = resolver.prefix_list(peer_pl, group['account_id'], group['region_id'])
+        if plist is None:
+            raise ApiError('InvalidPrefixListId.NotFound')
+        family = 6 if plist['address_family'].lower() == 'ipv6' else 4
+    local_family = 4 if local4 else 6 if local6 else None
+
+    if protocol == 'icmp' and (family == 6 or local_family == 6):
+        raise ApiError('InvalidParam.Ipv4ProtocolConflictWithIpv6Address', 'The protocol ICMP cannot be used with an IPv6 address.')
+    if protocol == 'icmpv6' and (family == 4 or local_family == 4):
+        raise ApiError('InvalidParam.Ipv6ProtocolConflictWithIpv4Address', 'The protocol ICMPv6 cannot be used with an IPv4 address.')
+    if family and local_family and family != local_family:
+        if kind == 'prefix_list':
+            raise ApiError('InvalidParam.PrefixListAddressFamilyMismatch')
+        raise ApiError(codes['local4'], 'The address families of %s and %s do not match.' % (
+            direction.peer_cidr if family == 4 else direction.peer_cidr6,
+            direction.local_cidr if local_family == 4 else direction.local_cidr6))
+
+    col = direction.col
+    if kind == 'cidr4':
+        if local4_parsed is not None and local4_parsed == peer4_parsed:
+            raise ApiError('InvalidParamter.Conflict', variant=direction.variant)
+        row[col['peer_cidr']] = peer4
+    elif kind == 'cidr6':
+        if local6_parsed is not None and local6_parsed == peer6_parsed:
+            raise ApiError('InvalidParamter.Conflict', variant=direction.variant)
+        row[col['peer_cidr6']] = peer6
+    elif kind == 'group':
+        row[col['peer_group']], row[col['peer_owner']] = _resolve_peer_group(get, group, direction, resolver, peer_group)
+    else:
+        row[col['peer_pl']] = plist['prefix_list_id']
+    if local4:
+        row[col['local_cidr']] = local4
+    if local6:
+        row[col['local_cidr6']] = local6
+    return row
+
+
+def _resolve_peer_group(get, group, direction, resolver, peer_group):
+    codes = direction.codes
+    if peer_group == group['group_id']:
+        raise ApiError('InvalidSecurityGroup.IsSame', variant=direction.variant)
+    owner_id, owner_account = get(direction.peer_owner_id), get(direction.peer_owner_account)
+    if owner_id or owner_account:
+        owner = resolver.owner_account(owner_id or None, owner_account or None)
+        if owner is None:
+            raise ApiError(codes['group_not_found'])
+    else:
+        owner = group['account_id']
+    peer = resolver.group(peer_group, owner, group['region_id'])
+    if peer is None:
+        raise ApiError(codes['group_not_found'])
+    if bool(peer['vpc_id']) != bool(group['vpc_id']):
+        raise ApiError('InvalidNetworkType.Conflict')
+    if group['vpc_id'] and peer['vpc_id'] != group['vpc_id']:
+        raise ApiError(codes['group_mismatch'], variant='vpc')
+    return peer_group, owner
+
+
+def _canon_cidr(value):
+    if not value:
+        return ''
+    parsed = parse_ipv4(value)
+    if parsed is None:
+        parsed = parse_ipv6(value)[0]
+    return str(parsed) if parsed is not None else value.strip().lower()
+
+
+def _canon_ports(value, blank_is_any):
+    pair = _port_pair(value)
+    if pair is None:
+        return (value or '').strip()
+    text = '%d/%d' % pair
+    return '' if blank_is_any and text == '-1/-1' else text
+
+
+def identity(row, group_account_id):
+    """Everything but the description and id, compared the way ECS treats rules as equal."""
+    def priority():
+        try:
+            return int(row['priority'])
+        except ValueError:
+            return row['priority']
+    return (
+        row['direction'], row['ip_protocol'].lower(), _canon_ports(row['port_range'], False),
+        _canon_ports(row['source_port_range'], True), row['policy'].lower(), priority(), row['nic_type'].lower(),
+        _canon_cidr(row['dest_cidr_ip']), _canon_cidr(row['ipv6_dest_cidr_ip']), row['dest_group_id'],
+        (row['dest_group_owner_id'] or group_account_id) if row['dest_group_id'] else '',
+        row['dest_prefix_list_id'], _canon_cidr(row['source_cidr_ip']), _canon_cidr(row['ipv6_source_cidr_ip']),
+        row['source_group_id'], (row['source_group_owner_id'] or group_account_id) if row['source_group_id'] else '',
+        row['source_prefix_list_id'],
+    )
+
+
+def row_to_params(row, direction):
+    """A stored rule as request parameters, so Modify can overlay the caller's changes and re-validate."""
+    col = direction.col
+    params = {'IpProtocol': row['ip_protocol'], 'PortRange': row['port_range'],
+              'SourcePortRange': row['source_port_range'], 'Policy': row['policy'], 'Priority': row['priority'],
+              'NicType': row['nic_type'], 'Description': row['description'] or None,
+              direction.peer_cidr: row[col['peer_cidr']], direction.peer_cidr6: row[col['peer_cidr6']],
+              direction.peer_group: row[col['peer_group']], direction.peer_owner_id: row[col['peer_owner']],
+              direction.peer_pl: row[col['peer_pl']], direction.local_cidr: row[col['local_cidr']],
+              direction.local_cidr6: row[col['local_cidr6']]}
+    return {k: v for k, v in params.items() if v not in (None, '')}
