@@ -1,0 +1,120 @@
+"""Shared fixtures: one emulator process for the session, re-seeded before each test, and SDK clients."""
+
+import datetime
+import http.client
+import os
+import sys
+import uuid
+from urllib.parse import urlencode
+
+import pytest
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.dirname(HERE))
+
+# The SDK honours proxy variables even for loopback; nothing here may leave 127.0.0.1.
+for _name in ('HTTP_PROXY', 'http_proxy', 'HTTPS_PROXY', 'https_proxy', 'ALL_PROXY', 'all_proxy'):
+    os.environ.pop(_name, None)
+
+from alibabacloud_ecs20140526 import models  # noqa: E402  pylint: disable=wrong-import-position
+from alibabacloud_ecs20140526.client import Client  # noqa: E402  pylint: disable=wrong-import-position
+from alibabacloud_tea_openapi.models import Config  # noqa: E402  pylint: disable=wrong-import-position
+from Tea.exceptions import TeaException  # noqa: E402  pylint: disable=wrong-import-position
+
+from ecs_emulator import signing  # noqa: E402  pylint: disable=wrong-import-position
+from ecs_emulator.harness import Emulator, credentials  # noqa: E402  pylint: disable=wrong-import-position
+
+REGION = 'cn-hangzhou'
+M = models
+
+
+@pytest.fixture(scope='session')
+def emulator(tmp_path_factory):
+    emu = Emulator(str(tmp_path_factory.mktemp('emulator') / 'state.sqlite')).start()
+    yield emu
+    emu.stop()
+
+
+@pytest.fixture
+def emu(emulator):
+    emulator.clear_faults()
+    emulator.reset()
+    return emulator
+
+
+def make_client(endpoint, key='main', **config):
+    cred = credentials(key)
+    options = dict(access_key_id=cred['access_key_id'], access_key_secret=cred['access_key_secret'],
+                   security_token=cred.get('security_token'), region_id=REGION, endpoint=endpoint, protocol='http',
+                   read_timeout=15000, connect_timeout=5000)
+    options.update(config)
+    return Client(Config(**options))
+
+
+@pytest.fixture
+def client(emu):
+    return make_client(emu.endpoint)
+
+
+def api_error(call, *args, **kwargs):
+    """Run an SDK call that must fail; return the TeaException."""
+    with pytest.raises(TeaException) as info:
+        call(*args, **kwargs)
+    return info.value
+
+
+def egress(group_id='sg-demo-app', **fields):
+    fields.setdefault('region_id', REGION)
+    return M.AuthorizeSecurityGroupEgressRequest(security_group_id=group_id, **fields)
+
+
+def permission(**fields):
+    return M.AuthorizeSecurityGroupEgressRequestPermissions(**fields)
+
+
+def describe(client_, group_id, **kwargs):
+    """Every permission of a group over all pages (MaxResults as given)."""
+    kwargs.setdefault('region_id', REGION)
+    out, token = [], None
+    while True:
+        body = client_.describe_security_group_attribute(M.DescribeSecurityGroupAttributeRequest(
+            security_group_id=group_id, next_token=token, **kwargs)).body
+        out.extend(p.to_map() for p in body.permissions.permission)
+        token = body.next_token
+        if not token:
+            return out
+
+
+def acs_date(offset_seconds=0):
+    moment = datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(seconds=offset_seconds)
+    return moment.strftime('%Y-%m-%dT%H:%M:%SZ')
+
+
+def signed_v3(endpoint, action, params, key='main', secret=None, date=None, nonce=None, extra_headers=None):
+    """Build (path, headers) of a v3-signed request the way the SDK does; callers may tamper afterwards."""
+    cred = credentials(key)
+    headers = {'host': endpoint, 'x-acs-action': action, 'x-acs-version': '2014-05-26',
+               'x-acs-date': date or acs_date(), 'x-acs-signature-nonce': nonce or uuid.uuid4().hex,
+               'accept': 'application/json'}
+    if cred.get('security_token'):
+        headers['x-acs-security-token'] = cred['security_token']
+    headers.update(extra_headers or {})
+    signing.sign_v3('POST', '/', params, headers, cred['access_key_id'], secret or cred['access_key_secret'])
+    return '/?' + urlencode(params), headers
+
+
+def raw(endpoint, method, path, headers=None, body=b''):
+    """Send one HTTP request; returns (status, headers dict, body bytes)."""
+    host, port = endpoint.rsplit(':', 1)
+    conn = http.client.HTTPConnection(host, int(port), timeout=15)
+    try:
+        conn.putrequest(method, path, skip_host=True, skip_accept_encoding=True)
+        for name, value in (headers or {}).items():
+            conn.putheader(name, value)
+        if body or method in ('POST', 'PUT'):
+            conn.putheader('Content-Length', str(len(body)))
+        conn.endheaders(body or None)
+        response = conn.getresponse()
+        return response.status, {k.lower(): v for k, v in response.getheaders()}, response.read()
+    finally:
+        conn.close()
