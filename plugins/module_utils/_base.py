@@ -55,8 +55,9 @@ def alicloud_argument_spec():
 class ApiError(Exception):
     """A failed ECS API call, carrying what a user needs to act on it."""
 
-    def __init__(self, action, code, message, status=None, request_id=None):
+    def __init__(self, action, code, message, status=None, request_id=None, transport=False):
         super().__init__(message)
+        self.transport = transport
         self.action = action
         self.code = code
         self.message = message
@@ -106,8 +107,11 @@ def retry_delay(attempt, backoff, retry_after_ms=None):
 
 
 def is_retryable(error):
-    return bool(error.code and (error.code.startswith('Throttling') or error.code in RETRYABLE_CODES)) or \
-        (error.status is not None and error.status >= 500) or error.status is None
+    if error.transport:
+        return True
+    if error.status is not None and error.status >= 500:
+        return True
+    return bool(error.code and (error.code.startswith('Throttling') or error.code in RETRYABLE_CODES))
 
 
 class AlicloudEcsModule:
@@ -174,7 +178,9 @@ class AlicloudEcsModule:
         from alibabacloud_tea_openapi.utils_models import OpenApiRequest, Params
         from darabonba.runtime import RuntimeOptions
 
-        query = dict(query, RegionId=self.module.params['region'])
+        # The SDK signs and sends the query as given; its own typed clients stringify values first.
+        query = dict((name, str(value)) for name, value in query.items())
+        query['RegionId'] = self.module.params['region']
         params = Params(action=action, version=ECS_API_VERSION, protocol='HTTPS', pathname='/', method='POST',
                         auth_type='AK', style='RPC', req_body_type='formData', body_type='json')
         attempts = max(self.module.params['retries'], 0) + 1
@@ -206,10 +212,15 @@ class AlicloudEcsModule:
                             data.get('RequestId') or getattr(exc, 'request_id', None))
         if code:
             return ApiError(action, code, str(getattr(exc, 'message', exc)), status, getattr(exc, 'request_id', None))
+        from darabonba.exceptions import RetryError
+
         inner = getattr(exc, 'inner_exception', None) or exc
-        # No answer at all (refused, reset, timed out): the write may or may not have been applied,
-        # which is why writes carry a ClientToken before the first attempt.
-        return ApiError(action, 'ConnectionError', '%s: %s' % (type(inner).__name__, inner), None, None)
+        if isinstance(inner, (OSError, RetryError)):
+            # No answer at all (refused, reset, timed out; the SDK wraps these in RetryError): the write may
+            # or may not have been applied, which is why writes carry a ClientToken before the first attempt.
+            return ApiError(action, 'ConnectionError', '%s: %s' % (type(inner).__name__, getattr(inner, 'message', inner)),
+                            transport=True)
+        return ApiError(action, 'SdkError', '%s: %s' % (type(inner).__name__, inner))
 
     # --- result ----------------------------------------------------------------------------------
 
