@@ -83,8 +83,8 @@ def _rule_getters(params):
     top_level = any(params.get(f) not in (None, '') for f in RULE_FIELDS if f != 'Description')
     if top_level or not permissions:
         getters.append(params.get)
-    for index in sorted(permissions):
-        getters.append(permissions[index].get)
+    for _index, fields in sorted(permissions.items()):
+        getters.append(fields.get)
     return getters
 
 
@@ -154,7 +154,7 @@ def modify(ctx, conn, direction):
     key = identity(row, group['account_id'])
     if any(r['rule_id'] != rule_id and identity(r, group['account_id']) == key for r in stored):
         raise ApiError('InvalidSecurityGroupRule.Duplicate')
-    changed = any(row[c] != current[c] for c in row)
+    changed = any(value != current[column] for column, value in row.items())
     if changed:
         sets = ', '.join('%s = ?' % c for c in row)
         conn.execute('UPDATE rules SET %s WHERE rule_id = ?' % sets, tuple(row.values()) + (rule_id,))

@@ -75,8 +75,9 @@ class Emulator:
             cmd.append('--reset')
         # stderr goes to a file so a chatty server can never block on a full pipe.
         with open(self._stderr_path, 'wb') as stderr:
-            self.process = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=stderr, stdin=subprocess.DEVNULL,
-                                            env=clean_env(), cwd=PACKAGE_ROOT)
+            # The process outlives this method on purpose; stop()/kill() reap it.
+            self.process = subprocess.Popen(  # pylint: disable=consider-using-with
+                cmd, stdout=subprocess.PIPE, stderr=stderr, stdin=subprocess.DEVNULL, env=clean_env(), cwd=PACKAGE_ROOT)
         deadline = time.monotonic() + timeout
         line = b''
         while time.monotonic() < deadline and not line.endswith(b'\n'):

@@ -238,6 +238,7 @@ def parse_rule(get, group, direction, resolver):
     peer_group, peer_pl = opt(direction.peer_group), opt(direction.peer_pl)
     local4, local6 = opt(direction.local_cidr), opt(direction.local_cidr6)
 
+    peer4_parsed = peer6_parsed = None
     # Which destination wins: CIDR, then IPv6 CIDR, then group, then prefix list (document).
     if peer4 and peer6:
         raise ApiError(codes['peer_family'], '%s and %s cannot be specified together.' % (direction.peer_cidr, direction.peer_cidr6))

@@ -73,8 +73,8 @@ AUTHORIZE_CASES = [
                                                 for p in (1, 2, 3)]), 'AuthorizationLimitExceed', 403),
     ('region-missing', 'sg-demo-app', dict(V4, region_id=None), 'MissingRegionId', 400),
     ('region-unknown', 'sg-demo-app', dict(V4, region_id='cn-nowhere'), 'InvalidRegionId.NotFound', 404),
-    ('bad-permission-in-batch', 'sg-demo-app', dict(permissions=[permission(**V4), permission(ip_protocol='tcp', port_range='1/99999',
-                                                                                                dest_cidr_ip='10.0.0.0/8')]),
+    ('bad-permission-in-batch', 'sg-demo-app',
+     dict(permissions=[permission(**V4), permission(ip_protocol='tcp', port_range='1/99999', dest_cidr_ip='10.0.0.0/8')]),
      'InvalidIpProtocol.Malformed', 400),
 ]
 

@@ -1,7 +1,6 @@
 """The process: CLI contract, restart durability, seeding rules, concurrency."""
 
 import json
-import os
 import signal
 import subprocess
 import sys
@@ -19,22 +18,22 @@ def serve_cmd(state, *extra):
 
 
 def test_announces_one_json_line_and_exits_cleanly_on_sigterm(tmp_path):
-    proc = subprocess.Popen(serve_cmd(tmp_path / 's.sqlite'), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            env=clean_env(), cwd=PACKAGE_ROOT)
-    info = json.loads(proc.stdout.readline())
-    assert set(info) == {'endpoint', 'admin', 'pid'} and info['pid'] == proc.pid
-    assert info['endpoint'].startswith('127.0.0.1:') and info['admin'].startswith('http://127.0.0.1:')
-    proc.send_signal(signal.SIGTERM)
-    out, err = proc.communicate(timeout=10)
+    with subprocess.Popen(serve_cmd(tmp_path / 's.sqlite'), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                          env=clean_env(), cwd=PACKAGE_ROOT) as proc:
+        info = json.loads(proc.stdout.readline())
+        assert set(info) == {'endpoint', 'admin', 'pid'} and info['pid'] == proc.pid
+        assert info['endpoint'].startswith('127.0.0.1:') and info['admin'].startswith('http://127.0.0.1:')
+        proc.send_signal(signal.SIGTERM)
+        out, err = proc.communicate(timeout=10)
     assert proc.returncode == 0 and out == b'' and b'secret' not in err
 
 
 def test_sigint_exits_cleanly(tmp_path):
-    proc = subprocess.Popen(serve_cmd(tmp_path / 's.sqlite'), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            env=clean_env(), cwd=PACKAGE_ROOT)
-    json.loads(proc.stdout.readline())
-    proc.send_signal(signal.SIGINT)
-    proc.communicate(timeout=10)
+    with subprocess.Popen(serve_cmd(tmp_path / 's.sqlite'), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                          env=clean_env(), cwd=PACKAGE_ROOT) as proc:
+        json.loads(proc.stdout.readline())
+        proc.send_signal(signal.SIGINT)
+        proc.communicate(timeout=10)
     assert proc.returncode == 0
 
 
@@ -161,7 +160,7 @@ def test_parallel_identical_adds_create_one_rule(emu):
             errors.append(exc)
 
     _run_threads([run] * 8)
-    assert errors == []
+    assert not errors
     assert len(emu.egress_rules('sg-demo-app')) == 1
     assert sum(1 for e in emu.requests() if e['action'] == 'AuthorizeSecurityGroupEgress' and e['applied']) == 1
 
