@@ -568,3 +568,55 @@ def derive_client_token(base, action, params):
     for name in sorted(params):
         digest.update(('\0%s=%s' % (name, params[name])).encode('utf-8'))
     return digest.hexdigest()[:CLIENT_TOKEN_MAX_LENGTH]
+
+
+# ---------------------------------------------------------------------------------------------
+# Filtering (the info module)
+# ---------------------------------------------------------------------------------------------
+
+def parse_filters(options):
+    """Canonical filters from the info module's options (absent ones None); errors name the option."""
+    filters = {}
+    if _text(options.get('ip_protocol')):
+        filters['ip_protocol'] = normalize_protocol(options['ip_protocol'])
+    if _text(options.get('policy')):
+        filters['policy'] = normalize_policy(options['policy'])
+    if _text(options.get('nic_type')):
+        filters['nic_type'] = normalize_nic_type(options['nic_type'])
+    if _text(options.get('dest_cidr_ip')):
+        filters['dest_cidr_ip'] = normalize_cidr(options['dest_cidr_ip'], 4, 'dest_cidr_ip')
+    if _text(options.get('ipv6_dest_cidr_ip')):
+        filters['ipv6_dest_cidr_ip'] = normalize_cidr(options['ipv6_dest_cidr_ip'], 6, 'ipv6_dest_cidr_ip')
+    if _text(options.get('dest_group_id')):
+        filters['dest_group_id'] = _text(options['dest_group_id'])
+    if _text(options.get('dest_prefix_list_id')):
+        filters['dest_prefix_list_id'] = _text(options['dest_prefix_list_id'])
+    if options.get('port') is not None:
+        port = options['port']
+        if isinstance(port, bool) or not isinstance(port, int) or not 1 <= port <= 65535:
+            raise RuleError('port', '%r is not a port number from 1 to 65535' % (port,))
+        filters['port'] = port
+    return filters
+
+
+def rule_matches(rule, filters):
+    """Whether a canonical rule passes every filter.
+
+    ``port`` keeps the rules that apply to traffic to that port: tcp and udp rules whose range contains
+    it, and ``all`` rules; icmp, gre and icmpv6 rules have no ports and never match it.
+    """
+    for name, wanted in filters.items():
+        if name == 'port':
+            if rule.ip_protocol == 'all':
+                continue
+            if rule.ip_protocol not in PORT_PROTOCOLS:
+                return False
+            try:
+                start, end = (int(bound) for bound in rule.port_range.split('/'))
+            except ValueError:
+                return False
+            if not start <= wanted <= end:
+                return False
+        elif getattr(rule, name) != wanted:
+            return False
+    return True

@@ -38,8 +38,18 @@ options:
   security_group_id:
     description:
       - ID of the security group whose egress rules are managed.
+      - One of O(security_group_id) and O(security_group_name) is required.
     type: str
-    required: true
+  security_group_name:
+    description:
+      - Name of the security group, as an alternative to O(security_group_id). Looked up with DescribeSecurityGroups.
+      - The name must match exactly one group in the region (in O(vpc_id), when given); otherwise the task fails
+        and names the candidates.
+    type: str
+  vpc_id:
+    description:
+      - VPC of the group named by O(security_group_name).
+    type: str
   state:
     description:
       - V(present) makes sure the rules exist (and, with O(purge_rules=true), that no other egress rule does).
@@ -314,6 +324,11 @@ EXAMPLES = r"""
 """
 
 RETURN = r"""
+security_group_id:
+  description: ID of the managed group (useful with O(security_group_name)).
+  returned: success
+  type: str
+  sample: sg-bp67acfmxazb4ph0001
 rules:
   description:
     - The group's egress rules after the run (predicted, in check mode), sorted, in canonical form.
@@ -431,14 +446,13 @@ import uuid
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.alicloud.ecs.plugins.module_utils._base import AlicloudEcsModule, ApiError, alicloud_argument_spec
-from ansible_collections.alicloud.ecs.plugins.module_utils import _rules
+from ansible_collections.alicloud.ecs.plugins.module_utils import _groups, _rules
 
 RULE_OPTION_NAMES = (
     'ip_protocol', 'port_range', 'source_port_range', 'dest_cidr_ip', 'ipv6_dest_cidr_ip', 'dest_group_id',
     'dest_group_owner_id', 'dest_group_owner_account', 'dest_prefix_list_id', 'source_cidr_ip', 'ipv6_source_cidr_ip',
     'policy', 'priority', 'nic_type', 'description',
 )
-DESCRIBE_PAGE_SIZE = 1000
 
 
 def rule_argument_spec():
@@ -453,41 +467,14 @@ def argument_spec():
     rule_suboptions = rule_argument_spec()
     rule_suboptions['ip_protocol']['required'] = True
     rule_suboptions.update(security_group_rule_id=dict(type='str'), create_time=dict(type='str'))
+    spec.update(_groups.group_argument_spec())
     spec.update(
-        security_group_id=dict(type='str', required=True),
         state=dict(type='str', choices=['present', 'absent'], default='present'),
         purge_rules=dict(type='bool', default=False),
         rules=dict(type='list', elements='dict', options=rule_suboptions),
         client_token=dict(type='str', no_log=False),
     )
     return spec
-
-
-def read_group(call, security_group_id):
-    """Read the group's rules (every page; both NIC types of a classic group).
-
-    Returns (is_vpc, egress rules, total ingress + egress rule count).
-    """
-    def read_pages(nic_type):
-        query = dict(SecurityGroupId=security_group_id, Direction='all', NicType=nic_type, MaxResults=DESCRIBE_PAGE_SIZE)
-        pages = []
-        while True:
-            body = call('DescribeSecurityGroupAttribute', query)
-            pages.append(body)
-            token = body.get('NextToken')
-            if not token:
-                return pages
-            query = dict(query, NextToken=token)
-
-    pages = read_pages('intranet')
-    is_vpc = bool(pages[0].get('VpcId'))
-    if not is_vpc:
-        pages += read_pages('internet')
-    permissions = []
-    for body in pages:
-        permissions.extend(((body.get('Permissions') or {}).get('Permission')) or [])
-    egress = [_rules.rule_from_api(item, is_vpc) for item in permissions if str(item.get('Direction', 'egress')).lower() == 'egress']
-    return is_vpc, egress, len(permissions)
 
 
 def diff_view(rules):
@@ -529,14 +516,17 @@ class SecurityGroupEgress(AlicloudEcsModule):
         except _rules.RuleError as error:
             self.module.fail_json(msg=str(error))
 
-        group_id = params['security_group_id']
-        is_vpc, existing, total = read_group(self.call, group_id)
         try:
-            resolved = [_rules.resolve_rule(rule, is_vpc, group_id, self.where(index), warnings)
+            group_id = _groups.target_group_id(self.call, params)
+        except _groups.GroupLookupError as error:
+            self.module.fail_json(msg=str(error), request_ids=self.request_ids)
+        group = _groups.read_group_rules(self.call, group_id)
+        try:
+            resolved = [_rules.resolve_rule(rule, group.is_vpc, group_id, self.where(index), warnings)
                         for index, rule in enumerate(desired)]
             resolved = _rules.deduplicate_desired(resolved, self.where)
-            plan = _rules.plan_changes(existing, resolved, params['state'], params['purge_rules'])
-            _rules.check_rule_limit(plan, total)
+            plan = _rules.plan_changes(group.egress, resolved, params['state'], params['purge_rules'])
+            _rules.check_rule_limit(plan, group.total_rule_count)
         except _rules.RuleError as error:
             self.module.fail_json(msg=str(error), request_ids=self.request_ids)
         for warning in warnings:
@@ -544,6 +534,7 @@ class SecurityGroupEgress(AlicloudEcsModule):
 
         self.result.update(
             changed=plan.changed,
+            security_group_id=group_id,
             rules=[rule.to_dict() for rule in plan.after()],
             added=[rule.to_dict() for rule in plan.authorize],
             removed=[rule.to_dict() for rule in plan.revoke],
@@ -589,7 +580,9 @@ class SecurityGroupEgress(AlicloudEcsModule):
 def main():
     module = AnsibleModule(
         argument_spec=argument_spec(),
-        mutually_exclusive=[('rules', name) for name in RULE_OPTION_NAMES],
+        mutually_exclusive=[('rules', name) for name in RULE_OPTION_NAMES] + _groups.GROUP_OPTION_RULES['mutually_exclusive'],
+        required_one_of=_groups.GROUP_OPTION_RULES['required_one_of'],
+        required_by=_groups.GROUP_OPTION_RULES['required_by'],
         supports_check_mode=True,
     )
     SecurityGroupEgress(module).execute()

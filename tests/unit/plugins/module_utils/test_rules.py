@@ -342,3 +342,26 @@ def test_client_tokens_are_stable_per_write_and_distinct_between_writes():
     other = _rules.derive_client_token('base', 'AuthorizeSecurityGroupEgress', {'Permissions.1.IpProtocol': 'udp'})
     assert first == again != other
     assert len(first) <= 64 and first.isascii()
+
+
+# --- filters (the info module) ----------------------------------------------------------------------
+
+def test_filters_are_normalised_like_rules():
+    filters = _rules.parse_filters(dict(ip_protocol='TCP', policy='Accept', dest_cidr_ip='10.0.0.1', port=443))
+    assert filters == dict(ip_protocol='tcp', policy='accept', dest_cidr_ip='10.0.0.1/32', port=443)
+    assert _rules.rule_matches(api_rule(IpProtocol='TCP', PortRange='400/500', DestCidrIp='10.0.0.1'), filters)
+    assert not _rules.rule_matches(api_rule(IpProtocol='TCP', PortRange='400/442', DestCidrIp='10.0.0.1'), filters)
+
+
+@pytest.mark.parametrize('protocol, ports, matches', [('ALL', '-1/-1', True), ('ICMP', '-1/-1', False), ('UDP', '443/443', True)])
+def test_a_port_filter_keeps_the_rules_that_apply_to_that_port(protocol, ports, matches):
+    rule = api_rule(IpProtocol=protocol, PortRange=ports, DestCidrIp='0.0.0.0/0')
+    assert _rules.rule_matches(rule, dict(port=443)) is matches
+
+
+@pytest.mark.parametrize('options, option', [(dict(port=0), 'port'), (dict(port=True), 'port'), (dict(policy='deny'), 'policy'),
+                                             (dict(ipv6_dest_cidr_ip='10.0.0.0/8'), 'ipv6_dest_cidr_ip')])
+def test_bad_filters_name_the_option(options, option):
+    with pytest.raises(RuleError) as info:
+        _rules.parse_filters(options)
+    assert str(info.value).startswith(option + ':')

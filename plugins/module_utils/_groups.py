@@ -1,0 +1,109 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, alicloud.ecs contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""Reading security groups through the API: finding a group by name, and reading its rules.
+
+Every function takes ``call(action, query) -> body``, so the modules pass their base's retrying call
+and tests can pass anything that answers like the API.
+"""
+
+from __future__ import annotations
+
+from ansible_collections.alicloud.ecs.plugins.module_utils import _rules
+
+DESCRIBE_RULES_PAGE_SIZE = 1000
+DESCRIBE_GROUPS_PAGE_SIZE = 100
+
+
+class GroupLookupError(ValueError):
+    """The group asked for by name does not exist, or more than one does."""
+
+
+class GroupRules:
+    """What one read of a group tells: its network type, its egress rules and its total rule count."""
+
+    def __init__(self, security_group_id, vpc_id, egress, total_rule_count):
+        self.security_group_id = security_group_id
+        self.vpc_id = vpc_id
+        self.egress = egress
+        self.total_rule_count = total_rule_count
+
+    @property
+    def is_vpc(self):
+        return bool(self.vpc_id)
+
+
+def _pages(call, action, query):
+    while True:
+        body = call(action, query)
+        yield body
+        token = body.get('NextToken')
+        if not token:
+            return
+        query = dict(query, NextToken=token)
+
+
+def read_group_rules(call, security_group_id):
+    """Read every rule of the group, all pages, in one pass for a VPC group.
+
+    Direction=all, because the 200-rule limit counts ingress and egress together. A classic network
+    group needs a second pass: the API lists one NIC type per call there, internet by default.
+    """
+    def read(nic_type):
+        query = dict(SecurityGroupId=security_group_id, Direction='all', NicType=nic_type, MaxResults=DESCRIBE_RULES_PAGE_SIZE)
+        return list(_pages(call, 'DescribeSecurityGroupAttribute', query))
+
+    pages = read('intranet')
+    vpc_id = pages[0].get('VpcId') or None
+    if not vpc_id:
+        pages += read('internet')
+    permissions = []
+    for body in pages:
+        permissions.extend(((body.get('Permissions') or {}).get('Permission')) or [])
+    egress = [_rules.rule_from_api(item, bool(vpc_id)) for item in permissions
+              if str(item.get('Direction') or 'egress').lower() == 'egress']
+    return GroupRules(security_group_id, vpc_id, _rules.sorted_rules(egress), len(permissions))
+
+
+def find_group_id(call, name, vpc_id=None):
+    """The ID of the one group called ``name`` (in ``vpc_id`` when given), read with DescribeSecurityGroups."""
+    query = dict(SecurityGroupName=name, MaxResults=DESCRIBE_GROUPS_PAGE_SIZE)
+    if vpc_id:
+        query['VpcId'] = vpc_id
+    matches = []
+    for body in _pages(call, 'DescribeSecurityGroups', query):
+        for group in ((body.get('SecurityGroups') or {}).get('SecurityGroup')) or []:
+            # The API's name filter is not documented as exact; only an exact match counts.
+            if group.get('SecurityGroupName') == name and (not vpc_id or group.get('VpcId') == vpc_id):
+                matches.append(group.get('SecurityGroupId'))
+    where = ' in VPC %s' % vpc_id if vpc_id else ''
+    if not matches:
+        raise GroupLookupError('security_group_name: no security group named %r%s in this region' % (name, where))
+    if len(matches) > 1:
+        raise GroupLookupError('security_group_name: %d security groups are named %r%s (%s); give security_group_id%s'
+                               % (len(matches), name, where, ', '.join(sorted(matches)), '' if vpc_id else ' or vpc_id'))
+    return matches[0]
+
+
+def group_argument_spec():
+    """Options that name the group: by ID, or by name (and VPC)."""
+    return dict(
+        security_group_id=dict(type='str'),
+        security_group_name=dict(type='str'),
+        vpc_id=dict(type='str'),
+    )
+
+
+GROUP_OPTION_RULES = dict(
+    required_one_of=[('security_group_id', 'security_group_name')],
+    mutually_exclusive=[('security_group_id', 'security_group_name')],
+    required_by=dict(vpc_id='security_group_name'),
+)
+
+
+def target_group_id(call, params):
+    """The group the task is about: ``security_group_id`` as given, or the one found by name."""
+    if params.get('security_group_id'):
+        return params['security_group_id']
+    return find_group_id(call, params['security_group_name'], params.get('vpc_id'))
