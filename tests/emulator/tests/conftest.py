@@ -22,10 +22,22 @@ from alibabacloud_tea_openapi.models import Config  # noqa: E402  pylint: disabl
 from Tea.exceptions import TeaException  # noqa: E402  pylint: disable=wrong-import-position
 
 from ecs_emulator import signing  # noqa: E402  pylint: disable=wrong-import-position
-from ecs_emulator.harness import Emulator, credentials  # noqa: E402  pylint: disable=wrong-import-position
+from ecs_emulator.harness import DEFAULT_FIXTURE, Emulator, credentials  # noqa: E402  pylint: disable=wrong-import-position
+from ecs_emulator.store import load_fixture  # noqa: E402  pylint: disable=wrong-import-position
 
 REGION = 'cn-hangzhou'
 M = models
+
+
+def fixture_groups(account='main', region=REGION):
+    """Ids of the default fixture's groups of one account and region, in fixture order."""
+    for entry in load_fixture(DEFAULT_FIXTURE)['accounts']:
+        if entry['name'] == account:
+            return [g['id'] for g in entry.get('security_groups') or [] if g['region'] == region]
+    return []
+
+
+MAIN_GROUPS = fixture_groups()
 
 
 @pytest.fixture(scope='session')
