@@ -378,4 +378,5 @@ class _Server(ThreadingHTTPServer):
 def make_servers(emulator, host, port, admin_port):
     api_cls = type('BoundApiHandler', (ApiHandler,), {'emulator': emulator})
     admin_cls = type('BoundAdminHandler', (AdminHandler,), {'emulator': emulator})
-    return _Server((host, port), api_cls), _Server((host, admin_port), admin_cls)
+    server_cls = type('Server6', (_Server,), {'address_family': socket.AF_INET6}) if ':' in host else _Server
+    return server_cls((host, port), api_cls), server_cls((host, admin_port), admin_cls)
