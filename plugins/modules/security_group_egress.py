@@ -19,12 +19,12 @@ description:
   - A rule is identified by every rule option except O(description), O(dest_group_owner_id) and
     O(dest_group_owner_account). A rule that differs only in its description is updated in place
     (ModifySecurityGroupEgressRule), keeping its rule ID.
-  - Changes are written in this order, batched per call, and only after the whole request was validated:
+  - Changes are written batched per call, and only after the whole request was validated, in this sequence;
     description updates, removals (RevokeSecurityGroupEgress by rule ID), additions (AuthorizeSecurityGroupEgress
     with up to 100 rules per call). Removing first keeps the group under the rule limit.
   - A request that would leave the group with more than 200 ingress and egress rules in total fails before any write.
 author:
-  - alicloud.ecs contributors
+  - alicloud.ecs maintainers (@alicloud-ecs)
 extends_documentation_fragment:
   - alicloud.ecs.alicloud
 attributes:

@@ -15,7 +15,7 @@ description:
   - The returned RV(rules) can be given to M(alicloud.ecs.security_group_egress) O(alicloud.ecs.security_group_egress#module:rules)
     unchanged; with the same group that reports no change.
 author:
-  - alicloud.ecs contributors
+  - alicloud.ecs maintainers (@alicloud-ecs)
 extends_documentation_fragment:
   - alicloud.ecs.alicloud
 attributes:
@@ -24,6 +24,7 @@ attributes:
     description: Only reads, so it runs the same in check mode.
   diff_mode:
     support: none
+    description: The module changes nothing, so there is no diff.
 options:
   security_group_id:
     description:

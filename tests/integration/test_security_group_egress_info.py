@@ -32,13 +32,16 @@ def test_info_returns_canonical_rules_that_feed_back_without_change(fresh, runne
     assert not [entry for entry in fresh.requests() if entry['write']]
 
 
+def without_ids(rules):
+    return [dict(rule, security_group_rule_id=None, create_time=None) for rule in rules]
+
+
 def test_info_copies_a_group_exactly(fresh, runner):
     rules = info(runner, dict(security_group_id='sg-demo-web')).result['rules']
     copy = runner.task(dict(security_group_id='sg-demo-app', rules=rules, purge_rules=True))
     assert copy.result['changed'] is True
     copied = info(runner, dict(security_group_id='sg-demo-app')).result['rules']
-    strip = lambda items: [dict(rule, security_group_rule_id=None, create_time=None) for rule in items]  # noqa: E731
-    assert strip(copied) == strip(rules)
+    assert without_ids(copied) == without_ids(rules)
 
 
 def test_info_filters(fresh, runner):

@@ -81,7 +81,7 @@ class Emulator:
         deadline = time.monotonic() + timeout
         line = b''
         while time.monotonic() < deadline and not line.endswith(b'\n'):
-            ready, _, _ = select.select([self.process.stdout], [], [], 0.1)
+            ready = select.select([self.process.stdout], [], [], 0.1)[0]
             if ready:
                 chunk = os.read(self.process.stdout.fileno(), 4096)
                 if not chunk:

@@ -193,7 +193,7 @@ class Emulator:
     def handle_api(self, method, raw_path, headers, body):
         """Returns (status, extra headers, body dict or None when the connection must be dropped)."""
         request_id = new_request_id()
-        path, _, query = raw_path.partition('?')
+        path, dummy, query = raw_path.partition('?')
         entry = {'time': time.time(), 'action': headers.get('x-acs-action'), 'params': {}, 'access_key_id': None,
                  'status': None, 'code': None, 'request_id': request_id, 'fault': None, 'write': False, 'applied': False}
         region = None
@@ -322,7 +322,7 @@ class AdminHandler(_BaseHandler):
         body = self.read_body()
         if body is None:
             return
-        path, _, query = self.path.partition('?')
+        path, dummy, query = self.path.partition('?')
         args = dict(parse_qsl(query, keep_blank_values=True, errors='replace'))
         parts = [p for p in path.split('/') if p]
         emu = self.emulator

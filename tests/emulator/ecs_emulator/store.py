@@ -68,7 +68,7 @@ def now_iso():
 
 
 def new_rule_id():
-    return 'sgr-' + ''.join(secrets.choice(_ID_ALPHABET) for _ in range(20))
+    return 'sgr-' + ''.join(secrets.choice(_ID_ALPHABET) for dummy in range(20))
 
 
 def seeded_rule_id(group_id, direction, index):

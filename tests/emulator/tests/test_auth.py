@@ -32,7 +32,7 @@ def v2_params(action, params, key='main', secret=None, timestamp=None, nonce=Non
 
 def test_hand_signed_v3_request_is_accepted(emu):
     path, headers = signed_v3(emu.endpoint, 'AuthorizeSecurityGroupEgress', ADD)
-    status, _, body = raw(emu.endpoint, 'POST', path, headers)
+    status, dummy, body = raw(emu.endpoint, 'POST', path, headers)
     assert status == 200 and set(json.loads(body)) == {'RequestId'}
     assert emu.egress_rules('sg-demo-app')[0]['description'] == 'hand signed ~ * space'
 
@@ -145,7 +145,7 @@ def test_v2_sdk_signature_accepted(emu):
 
 def test_v2_hand_signed_in_form_body(emu):
     body = urlencode(v2_params('AuthorizeSecurityGroupEgress', ADD)).encode()
-    status, _, _ = raw(emu.endpoint, 'POST', '/', {'content-type': 'application/x-www-form-urlencoded'}, body)
+    status = raw(emu.endpoint, 'POST', '/', {'content-type': 'application/x-www-form-urlencoded'}, body)[0]
     assert status == 200 and len(emu.egress_rules('sg-demo-app')) == 1
 
 
@@ -215,7 +215,7 @@ def test_malformed_requests_get_ecs_errors(emu, case):
         headers['content-length'] = str(10 ** 8)
     else:
         headers['transfer-encoding'] = 'chunked'
-    status, _, answer = raw(emu.endpoint, method, path, headers, body)
+    status, dummy, answer = raw(emu.endpoint, method, path, headers, body)
     parsed = json.loads(answer)
     assert 400 <= status < 500 and parsed['Code'] and 'Traceback' not in answer.decode()
     # Still alive and well.

@@ -87,7 +87,7 @@ def test_rate_is_deterministic_per_seed(client, emu):
     def pattern(seed):
         emu.set_faults({'seed': seed, 'rules': [{'kind': 'throttle', 'actions': ['DescribeSecurityGroups'], 'rate': 0.5}]})
         outcome = []
-        for _ in range(16):
+        for dummy in range(16):
             try:
                 client.describe_security_groups(M.DescribeSecurityGroupsRequest(region_id=REGION))
                 outcome.append(0)
@@ -104,7 +104,7 @@ def test_rate_is_deterministic_per_seed(client, emu):
 
 def test_rate_and_first_combine(client, emu):
     emu.set_faults({'seed': 3, 'rules': [{'kind': 'internal_error', 'actions': ['*'], 'first': 2, 'rate': 0.0}]})
-    for _ in range(2):
+    for dummy in range(2):
         assert api_error(client.describe_security_groups, M.DescribeSecurityGroupsRequest(region_id=REGION)).code == 'InternalError'
     assert client.describe_security_groups(M.DescribeSecurityGroupsRequest(region_id=REGION)).body.total_count == len(MAIN_GROUPS)
 
