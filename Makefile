@@ -73,7 +73,11 @@ endef
 .PHONY: test venv get-pip stage units emulator-tests integration sanity lint \
 	changelog-lint build demo clean distclean
 
-test: units emulator-tests integration sanity lint changelog-lint build
+# Stages that live in mk/*.mk add themselves to EXTRA_TEST_STAGES there.
+EXTRA_TEST_STAGES :=
+include $(sort $(wildcard $(ROOT)/mk/*.mk))
+
+test: units emulator-tests integration sanity lint changelog-lint build $(EXTRA_TEST_STAGES)
 	@echo "==> make test: all stages passed"
 
 # ---------------------------------------------------------------- set-up ---
@@ -109,7 +113,7 @@ stage:
 	@rm -rf "$(BUILD)/ansible_collections"
 	mkdir -p "$(STAGE)" "$(ANSIBLE_LOCAL_TEMP)"
 	tar -C "$(ROOT)" \
-	  --anchored --exclude=./.venv --exclude=./build --exclude=./.git --exclude=./tests/output \
+	  --anchored --exclude=./.venv --exclude=./.nox --exclude=./build --exclude=./.git --exclude=./tests/output \
 	  --no-anchored --exclude=__pycache__ --exclude=.pytest_cache --exclude=.hypothesis --exclude='*.sqlite*' \
 	  -cf - . | tar -C "$(STAGE)" -xf -
 	git -c init.defaultBranch=main -C "$(STAGE)" init -q
@@ -189,7 +193,7 @@ build: venv
 	ansible-galaxy collection build --output-path "$(DIST)" .
 	artifact=$$(ls "$(DIST)"/alicloud-ecs-*.tar.gz)
 	listing=$$(tar -tzf "$$artifact")
-	leaked=$$(grep -E '(^|/)(\.venv|build|tests/output|\.git|\.ci|hack|\.pytest_cache|\.hypothesis|__pycache__)(/|$$)|\.sqlite|\.pem$$|(^|/)\.env$$|(^|/)Makefile$$|requirements-dev\.txt$$' <<< "$$listing" || true)
+	leaked=$$(grep -E '(^|/)(\.venv|build|tests/output|\.git|\.ci|hack|mk|\.nox|\.pytest_cache|\.hypothesis|__pycache__)(/|$$)|\.sqlite|\.pem$$|(^|/)\.env$$|(^|/)Makefile$$|(^|/)noxfile\.py$$|requirements-dev\.txt$$' <<< "$$listing" || true)
 	if [ -n "$$leaked" ]; then echo "ERROR: the artifact contains files that must not ship:" >&2; echo "$$leaked" >&2; exit 1; fi
 	for required in MANIFEST.json FILES.json LICENSE meta/runtime.yml requirements.txt; do
 	  grep -qx "$$required" <<< "$$listing" || { echo "ERROR: $$required missing from the artifact" >&2; exit 1; }
