@@ -32,7 +32,9 @@ class CallbackModule(CallbackBase):
         path = os.environ.get('RECORD_RESULTS_FILE')
         if not path:
             return
-        entry = dict(task=result.task_name, status=status, result=dict(result.result))
+        # ansible-core 2.19 exposes the host as .host; 2.18's TaskResult only as ._host.
+        host = getattr(result, 'host', None) or getattr(result, '_host', None)
+        entry = dict(task=result.task_name, host=host.get_name() if host else None, status=status, result=dict(result.result))
         with open(path, 'a', encoding='utf-8') as handle:
             handle.write(json.dumps(entry, default=str) + '\n')
 
