@@ -66,8 +66,8 @@ ee: venv
 
 # Molecule runs from the repository root (collection mode finds extensions/molecule/*/molecule.yml)
 # and its playbooks load the staged copy through ANSIBLE_COLLECTIONS_PATH. The emulator belongs to
-# this recipe's shell: the EXIT trap stops it whatever happens, and INT/TERM exit through that trap
-# rather than leaving the background process behind.
+# this recipe's shell: the EXIT trap stops it whatever happens (molecule failing, a failed check,
+# Ctrl-C, a TERM), and INT/TERM exit through that trap rather than leaving the process behind.
 molecule: venv stage
 	@$(begin)
 	cd "$(ROOT)"
@@ -87,8 +87,6 @@ molecule: venv stage
 	trap 'exit 130' INT
 	trap 'exit 143' TERM
 	export PYTHONPATH="$(ROOT)/tests/emulator$${PYTHONPATH:+:$$PYTHONPATH}"
-	# Molecule keeps its per-scenario state in the cache directory; keep it inside build/.
-	export XDG_CACHE_HOME="$(MOLECULE_DIR)/cache"
 	read -r key_id key_secret < <("$(PY)" -c 'from ecs_emulator import harness; k = harness.credentials("main"); print(k["access_key_id"], k["access_key_secret"])')
 	shopt -s nullglob
 	scenarios=("$(ROOT)"/extensions/molecule/*/molecule.yml)
@@ -97,7 +95,9 @@ molecule: venv stage
 	  scenario=$$(basename "$$(dirname "$$scenario_file")")
 	  state="$(MOLECULE_DIR)/$$scenario"
 	  mkdir -p "$$state"
-	  $(NOPROXY) "$(PY)" -m ecs_emulator serve --port 0 --admin-port 0 --state "$$state/emulator.sqlite" \
+	  # A session of its own keeps a Ctrl-C in the terminal away from the emulator, so that the
+	  # cleanup molecule runs after an interruption can still reach it; the trap stops it afterwards.
+	  setsid $(NOPROXY) "$(PY)" -m ecs_emulator serve --port 0 --admin-port 0 --state "$$state/emulator.sqlite" \
 	    --fixture "$(ROOT)/tests/emulator/fixtures/default.yml" > "$$state/announce.json" 2> "$$state/emulator.stderr" &
 	  emulator_pid=$$!
 	  # The emulator prints one JSON line once it listens.
@@ -112,7 +112,7 @@ molecule: venv stage
 	  $(NOPROXY) -u ALIBABA_CLOUD_SECURITY_TOKEN \
 	    ALIBABA_CLOUD_ACCESS_KEY_ID="$$key_id" ALIBABA_CLOUD_ACCESS_KEY_SECRET="$$key_secret" \
 	    ALIBABA_CLOUD_REGION_ID=cn-hangzhou ALIBABA_CLOUD_ECS_ENDPOINT="http://$$endpoint" \
-	    molecule test --scenario-name "$$scenario"
+	    NO_COLOR=1 molecule test --scenario-name "$$scenario"
 	  stop_emulator
 	done
 	$(end)
