@@ -1,0 +1,23 @@
+# Reliability suite and performance benchmark (issue: proof under load, faults and bad input).
+#
+#   make reliability   faults, concurrency, bad input, secrets and emulator robustness (part of make test)
+#   make bench         the performance benchmark; prints a table (not part of make test)
+
+.PHONY: reliability bench
+
+EXTRA_TEST_STAGES += reliability
+
+# Real ansible-playbook runs against an emulator that each test starts on its own fixture; the
+# seeds are fixed, so a failure reproduces with the same command.
+reliability: venv stage
+	@$(begin)
+	cd "$(ROOT)"
+	export PYTHONPATH="$(ROOT)/tests/emulator$${PYTHONPATH:+:$$PYTHONPATH}"
+	$(call run_pytest,-rA tests/reliability)
+	$(end)
+
+bench: venv stage
+	@$(begin)
+	cd "$(ROOT)"
+	$(NOPROXY) PYTHONPATH="$(ROOT)/tests/emulator" "$(PY)" tests/benchmark/bench.py $(BENCH_ARGS)
+	$(end)

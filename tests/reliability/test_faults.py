@@ -1,0 +1,177 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, alicloud.ecs contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""Converging randomised rule sets while the API throttles, fails, stalls and drops answers to applied writes."""
+
+from __future__ import annotations
+
+import random
+import re
+from collections import Counter
+
+import yaml
+
+from conftest import SuiteEmulator, duplicates, identity, report
+
+SEED = 20261128
+RUNS = 52
+# Every FRAGILE_EVERY-th run gets no retries, so that failing cleanly once the retries are spent is
+# exercised as well as recovering.
+FRAGILE_EVERY = 4
+WRITES = ['AuthorizeSecurityGroupEgress', 'RevokeSecurityGroupEgress', 'ModifySecurityGroupEgressRule']
+FAULTS = {'seed': SEED, 'rules': [
+    {'kind': 'throttle', 'rate': 0.06},
+    {'kind': 'throttle_retry_after', 'rate': 0.05, 'retry_after_ms': 40},
+    {'kind': 'service_unavailable', 'rate': 0.04},
+    {'kind': 'internal_error', 'rate': 0.03},
+    {'kind': 'gress_flow_malformed', 'actions': ['AuthorizeSecurityGroupEgress'], 'rate': 0.05},
+    {'kind': 'latency', 'rate': 0.2, 'latency_ms': 25},
+    {'kind': 'drop_after_write', 'actions': WRITES, 'rate': 0.12},
+]}
+RETRYABLE = re.compile(r'Throttling|ServiceUnavailable|InternalError|InvalidGressFlow\.Malformed|ConnectionError')
+
+PORTS = {'tcp': [22, 80, 443, 3306, 5432, 8080, (1024, 65535)], 'udp': [53, 123, (30000, 30100)]}
+CIDRS = ['10.0.0.0/8', '10.1.2.3', '172.16.0.0/12', '192.168.1.0/24', '0.0.0.0/0', '100.64.0.0/10']
+
+
+def random_rule(rng):
+    """A rule as a user might write it, with the spellings the API treats as equal."""
+    protocol = rng.choice(['tcp', 'tcp', 'udp', 'icmp', 'all'])
+    rule = dict(ip_protocol=rng.choice([protocol, protocol.upper()]), dest_cidr_ip=rng.choice(CIDRS),
+                policy=rng.choice(['accept', 'drop', 'Accept']), priority=rng.choice([1, 1, 5, 50, 100]),
+                description='rule %d' % rng.randrange(1000))
+    if protocol in PORTS:
+        port = rng.choice(PORTS[protocol])
+        start, end = port if isinstance(port, tuple) else (port, port)
+        rule['port_range'] = rng.choice(['%d/%d' % (start, end), '%d-%d' % (start, end)])
+    if protocol == 'tcp' and rng.random() < 0.2:
+        rule['ip_protocol'] = '6'
+    return rule
+
+
+def as_api_row(rule):
+    """The rule as the fixture seeds it: the capitalised, unnormalised shapes a console leaves behind."""
+    return dict(IpProtocol=rule['ip_protocol'].upper() if rule['ip_protocol'] != '6' else 'TCP',
+                PortRange=rule.get('port_range', '-1/-1').replace('-', '/') if rule.get('port_range') else '-1/-1',
+                DestCidrIp=rule['dest_cidr_ip'], Policy=rule['policy'].capitalize(), Priority=rule['priority'],
+                NicType='intranet', Description=rule['description'])
+
+
+def unique(rules):
+    seen, kept = set(), []
+    for rule in rules:
+        if identity(rule) not in seen:
+            seen.add(identity(rule))
+            kept.append(rule)
+    return kept
+
+
+def scenario(rng, index):
+    initial = unique(random_rule(rng) for dummy in range(rng.randrange(0, 7)))
+    kept = rng.sample(initial, rng.randrange(0, len(initial) + 1))
+    desired = [dict(rule, description=rule['description'] + ' (renamed)') if rng.random() < 0.3 else rule for rule in kept]
+    desired = unique(desired + [random_rule(rng) for dummy in range(rng.randrange(0, 7))])
+    rng.shuffle(desired)
+    return dict(group='sg-rel-fault-%02d' % index, initial=initial, desired=desired, purge=rng.random() < 0.5,
+                retries=0 if index % FRAGILE_EVERY == FRAGILE_EVERY - 1 else 4)
+
+
+def converge_playbook(path, runs, faulty):
+    def options(run):
+        extra = dict(retries=run['retries'], retry_backoff=0.02) if faulty else {}
+        return dict(security_group_id=run['group'], rules=run['desired'], purge_rules=run['purge'], **extra)
+
+    tasks = [{'name': 'converge %s' % run['group'], 'ignore_errors': True, 'alicloud.ecs.security_group_egress': options(run)}
+             for run in runs]
+    path.write_text(yaml.safe_dump([dict(name='converge under faults', hosts='localhost', gather_facts=False, tasks=tasks)],
+                                   sort_keys=False), encoding='utf-8')
+    return path
+
+
+def retried_calls(entries):
+    """Calls that repeat the previous call's action after that call faulted (tasks run one at a time)."""
+    count = 0
+    for previous, current in zip(entries, entries[1:]):
+        if previous['fault'] not in (None, 'latency') and current['action'] == previous['action']:
+            count += 1
+    return count
+
+
+def check_final_state(run, final, succeeded):
+    """Return what is wrong with a group's final rules, as a list of messages."""
+    problems = []
+    wanted = {identity(rule): rule for rule in run['desired']}
+    before = {identity(rule): rule for rule in run['initial']}
+    present = {identity(rule): rule for rule in final}
+    if duplicates(final):
+        problems.append('duplicate rules %s' % duplicates(final))
+    strangers = set(present) - set(wanted) - set(before)
+    if strangers:
+        problems.append('rules nobody asked for: %s' % sorted(strangers))
+    if not run['purge']:
+        lost = set(before) - set(present)
+        if lost:
+            problems.append('existing rules lost without purge: %s' % sorted(lost))
+    if succeeded:
+        expected = set(wanted) if run['purge'] else set(wanted) | set(before)
+        if set(present) != expected:
+            problems.append('missing %s, extra %s' % (sorted(expected - set(present)), sorted(set(present) - expected)))
+        for key, rule in wanted.items():
+            if key in present and present[key]['description'] != rule['description']:
+                problems.append('%s has description %r, wanted %r' % (key, present[key]['description'], rule['description']))
+    return problems
+
+
+def test_converge_under_faults(playbooks, tmp_path):
+    rng = random.Random(SEED)
+    runs = [scenario(rng, index) for index in range(RUNS)]
+    groups = {run['group']: dict(egress=[as_api_row(rule) for rule in run['initial']]) for run in runs}
+    with SuiteEmulator(groups) as server:
+        runner = playbooks(server)
+        seeded_ids = {run['group']: {identity(row): row['rule_id'] for row in server.egress_rules(run['group'])} for run in runs}
+        server.set_faults(FAULTS)
+        faulty = runner.playbook(converge_playbook(tmp_path / 'faulty.yml', runs, faulty=True))
+        entries = server.requests()
+        server.clear_faults()
+        results = {entry['task'].split()[-1]: entry for entry in faulty.results}
+        assert len(results) == RUNS, faulty.output
+
+        problems, failures = [], 0
+        for run in runs:
+            recorded = results[run['group']]
+            succeeded = recorded['status'] == 'ok'
+            final = server.egress_rules(run['group'])
+            for problem in check_final_state(run, final, succeeded):
+                problems.append('%s: %s' % (run['group'], problem))
+            if succeeded:
+                returned = sorted(identity(rule) for rule in recorded['result']['rules'])
+                if returned != sorted(identity(rule) for rule in final):
+                    problems.append('%s: the returned rules differ from the group' % run['group'])
+            else:
+                failures += 1
+                message = recorded['result'].get('msg', '')
+                # A failure must come from faults that outlasted the retries, and say which call and why.
+                if not RETRYABLE.search(message) or 'request id' not in message or 'exception' in recorded['result']:
+                    problems.append('%s: unclear failure: %s' % (run['group'], message))
+            kept = [row for row in final if identity(row) in seeded_ids[run['group']]]
+            recreated = [row for row in kept if row['rule_id'] != seeded_ids[run['group']][identity(row)]]
+            if recreated:
+                problems.append('%s: existing rules were recreated instead of kept: %s' % (run['group'], recreated))
+        assert not problems, '\n'.join(problems)
+
+        # Whatever the faulty pass reported, a calm second pass must find the groups converged or finish them.
+        calm = runner.playbook(converge_playbook(tmp_path / 'calm.yml', runs, faulty=False))
+        assert not calm.failed, calm.output
+        changed_again = [entry['task'] for entry in calm.results if entry['result']['changed']]
+        assert len(changed_again) <= failures, changed_again
+        for run in runs:
+            assert not check_final_state(run, server.egress_rules(run['group']), succeeded=True), run['group']
+
+    faults = Counter(entry['fault'] for entry in entries if entry['fault'])
+    report('faults', runs=RUNS, succeeded=RUNS - failures, failed_after_retries=failures, calls=len(entries),
+           faults_injected=sum(faults.values()), retries=retried_calls(entries),
+           dropped_answers=faults.get('drop_after_write', 0), duplicates=0, lost_rules=0,
+           **{'fault_%s' % kind: count for kind, count in sorted(faults.items())})
+    assert faults['drop_after_write'] > 0 and faults['throttle_retry_after'] > 0, faults
+    assert failures > 0, 'the runs without retries should have met a fault; the failure path went untested'
