@@ -17,7 +17,7 @@ import time
 import traceback
 from urllib.parse import urlsplit
 
-from ansible.module_utils.basic import env_fallback, missing_required_lib
+from ansible.module_utils.basic import AnsibleModule, env_fallback, missing_required_lib
 
 ECS_API_VERSION = '2014-05-26'
 SDK_PACKAGE = 'alibabacloud-tea-openapi'
@@ -52,6 +52,23 @@ def alicloud_argument_spec():
     )
 
 
+class AlicloudAnsibleModule(AnsibleModule):
+    """AnsibleModule whose early failures always name the option.
+
+    ansible-core parses list-of-dict options (``rules``) while collecting no_log values, before the
+    argument spec is validated, and a string element that is neither JSON nor key=value fails there
+    with a message that names no option. Users of a typo'd ``rules: "{{ var }}"`` deserve better.
+    """
+
+    def fail_json(self, msg, **kwargs):
+        if 'could not parse JSON or key=value' in str(msg) and getattr(self, 'argument_spec', None):
+            nested = sorted(name for name, spec in self.argument_spec.items()
+                            if spec.get('options') and spec.get('elements') == 'dict')
+            if nested:
+                msg = '%s: every element must be a dictionary of options, not a string (%s)' % (' or '.join(nested), msg)
+        super().fail_json(msg, **kwargs)
+
+
 class ApiError(Exception):
     """A failed ECS API call, carrying what a user needs to act on it."""
 
@@ -79,9 +96,16 @@ def parse_endpoint(endpoint):
     loopback addresses (a local API emulator or proxy), never towards a network host.
     """
     text = endpoint.strip()
-    parts = urlsplit(text if '://' in text else 'https://' + text)
-    if parts.scheme not in ('http', 'https') or not parts.hostname or parts.path not in ('', '/') or parts.query:
-        raise ValueError('endpoint: %r is not a host name, host:port or an http(s):// URL without a path' % endpoint)
+    malformed = 'endpoint: %r is not a host name, host:port or an http(s):// URL without a path' % endpoint
+    try:
+        parts = urlsplit(text if '://' in text else 'https://' + text)
+        valid = parts.scheme in ('http', 'https') and parts.hostname and parts.path in ('', '/') and not parts.query
+        valid = valid and (parts.port is None or parts.port > 0)
+    except ValueError:
+        # urlsplit and .port reject bad brackets and ports with their own, option-less messages.
+        valid = False
+    if not valid:
+        raise ValueError(malformed)
     if parts.scheme == 'http' and not _is_loopback(parts.hostname):
         raise ValueError('endpoint: plain HTTP is allowed only to loopback addresses (127.0.0.0/8, ::1, localhost); '
                          'use https:// for %s' % parts.hostname)

@@ -443,9 +443,10 @@ error:
 
 import uuid
 
-from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.alicloud.ecs.plugins.module_utils._base import AlicloudEcsModule, ApiError, alicloud_argument_spec
+from ansible_collections.alicloud.ecs.plugins.module_utils._base import (
+    AlicloudAnsibleModule, AlicloudEcsModule, ApiError, alicloud_argument_spec,
+)
 from ansible_collections.alicloud.ecs.plugins.module_utils import _groups, _rules
 
 RULE_OPTION_NAMES = (
@@ -578,7 +579,7 @@ class SecurityGroupEgress(AlicloudEcsModule):
 
 
 def main():
-    module = AnsibleModule(
+    module = AlicloudAnsibleModule(
         argument_spec=argument_spec(),
         mutually_exclusive=[('rules', name) for name in RULE_OPTION_NAMES] + _groups.GROUP_OPTION_RULES['mutually_exclusive'],
         required_one_of=_groups.GROUP_OPTION_RULES['required_one_of'],

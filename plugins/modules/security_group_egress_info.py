@@ -162,9 +162,8 @@ request_ids:
   elements: str
 """
 
-from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.alicloud.ecs.plugins.module_utils._base import AlicloudEcsModule, alicloud_argument_spec
+from ansible_collections.alicloud.ecs.plugins.module_utils._base import AlicloudAnsibleModule, AlicloudEcsModule, alicloud_argument_spec
 from ansible_collections.alicloud.ecs.plugins.module_utils import _groups, _rules
 
 FILTER_OPTIONS = dict(
@@ -205,7 +204,7 @@ def main():
     spec.update(_groups.group_argument_spec())
     spec.update(security_group_ids=dict(type='list', elements='str'))
     spec.update(FILTER_OPTIONS)
-    module = AnsibleModule(
+    module = AlicloudAnsibleModule(
         argument_spec=spec,
         required_one_of=[('security_group_id', 'security_group_ids', 'security_group_name')],
         mutually_exclusive=[('security_group_id', 'security_group_ids', 'security_group_name')],

@@ -1,0 +1,181 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, alicloud.ecs contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""Thousands of generated bad option sets: each fails with a message naming the bad option, none raises,
+and none reaches the API as a write.
+
+The module runs in this process (as ansible-core's own module unit tests do), so that thousands of
+examples stay affordable; the SDK still talks to a real emulator process for the calls that happen.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import ipaddress
+import json
+import string
+
+import pytest
+from hypothesis import HealthCheck, given, settings, strategies as st
+
+from ansible.module_utils.testing import patch_module_args
+
+from conftest import SuiteEmulator, harness, report
+from ansible_collections.alicloud.ecs.plugins.modules import security_group_egress, security_group_egress_info
+
+KEYS = harness.credentials('main')
+PROTOCOL_WORDS = {'tcp', 'udp', 'icmp', 'gre', 'all', 'icmpv6', '6', '17', '1', '47', '58', '-1'}
+INJECTIONS = ["'; DROP TABLE rules; --", '$(reboot)', '`id`', "{{ lookup('env', 'HOME') }}", '<script>x</script>',
+              '../../etc/passwd', '%s%s%n', 'a\x00b', '\u202e\u0645\u0631\u062d\u0628\u0627', '\U0001f525' * 3, 'null', '[]']
+OUTCOMES = {'examples': 0, 'reads': 0}
+
+words = st.text(alphabet=st.characters(blacklist_categories=('Cs',)), min_size=1, max_size=40)
+# Blank text means "not given" to the module (as an omitted option), so it is no bad input.
+nasty = st.one_of(words.filter(str.strip), st.sampled_from(INJECTIONS))
+ipv4 = st.ip_addresses(v=4).map(str)
+ipv6 = st.ip_addresses(v=6).map(str)
+
+
+def not_an_ip_network(text):
+    try:
+        ipaddress.ip_network(text.strip(), strict=False)
+    except ValueError:
+        return bool(text.strip())
+    return False
+
+
+def bad_port_ranges():
+    out_of_range = st.integers(min_value=-100000, max_value=0) | st.integers(min_value=65536, max_value=10 ** 9)
+    return st.one_of(
+        st.tuples(out_of_range, st.integers(1, 65535)).map(lambda pair: '%d/%d' % pair),
+        st.tuples(st.integers(2, 65535), st.integers(1, 65534)).filter(lambda pair: pair[0] > pair[1]).map(lambda pair: '%d/%d' % pair),
+        nasty.filter(lambda text: not text.strip().replace('/', '').replace('-', '').isdigit()),
+    )
+
+
+# Each strategy yields (changes to a valid task, option the message must name).
+CORRUPTIONS = [
+    nasty.filter(lambda text: text.strip().lower() not in PROTOCOL_WORDS).map(lambda bad: ({'ip_protocol': bad}, 'ip_protocol')),
+    st.integers().filter(lambda number: str(number) not in PROTOCOL_WORDS).map(lambda bad: ({'ip_protocol': bad}, 'ip_protocol')),
+    bad_port_ranges().map(lambda bad: ({'port_range': bad}, 'port_range')),
+    st.tuples(st.sampled_from(['icmp', 'GRE', 'all', 'icmpv6']), st.integers(1, 65535)).map(
+        lambda pair: ({'ip_protocol': pair[0], 'port_range': '%d/%d' % (pair[1], pair[1])}, 'port_range')),
+    bad_port_ranges().map(lambda bad: ({'source_port_range': bad}, 'source_port_range')),
+    (st.integers(max_value=0) | st.integers(min_value=101)).map(lambda bad: ({'priority': bad}, 'priority')),
+    nasty.filter(lambda text: not text.strip().lstrip('+-').isdigit()).map(lambda bad: ({'priority': bad}, 'priority')),
+    nasty.filter(lambda text: text.strip().lower() not in ('accept', 'drop')).map(lambda bad: ({'policy': bad}, 'policy')),
+    nasty.filter(lambda text: text.strip().lower() not in ('internet', 'intranet')).map(lambda bad: ({'nic_type': bad}, 'nic_type')),
+    nasty.filter(not_an_ip_network).map(lambda bad: ({'dest_cidr_ip': bad}, 'dest_cidr_ip')),
+    ipv6.map(lambda bad: ({'dest_cidr_ip': bad}, 'dest_cidr_ip')),
+    st.tuples(ipv4, st.integers(33, 200)).map(lambda pair: ({'dest_cidr_ip': '%s/%d' % pair}, 'dest_cidr_ip')),
+    ipv4.map(lambda bad: ({'dest_cidr_ip': None, 'ipv6_dest_cidr_ip': bad}, 'ipv6_dest_cidr_ip')),
+    ipv6.map(lambda bad: ({'source_cidr_ip': bad}, 'source_cidr_ip')),
+    ipv6.map(lambda bad: ({'ipv6_source_cidr_ip': bad}, 'ipv6_source_cidr_ip')),
+    ipv6.map(lambda bad: ({'ipv6_dest_cidr_ip': bad}, 'dest_cidr_ip')),
+    nasty.filter(lambda text: not text.strip().startswith('sg-')).map(
+        lambda bad: ({'dest_cidr_ip': None, 'dest_group_id': bad}, 'dest_group_id')),
+    nasty.filter(lambda text: not text.strip().startswith('pl-')).map(
+        lambda bad: ({'dest_cidr_ip': None, 'dest_prefix_list_id': bad}, 'dest_prefix_list_id')),
+    st.sampled_from(INJECTIONS[:4]).map(lambda bad: ({'dest_cidr_ip': None, 'dest_group_id': 'sg-' + bad}, 'dest_group_id')),
+    nasty.filter(lambda text: not text.strip().isdigit()).map(
+        lambda bad: ({'dest_cidr_ip': None, 'dest_group_id': 'sg-demo-db', 'dest_group_owner_id': bad}, 'dest_group_owner_id')),
+    st.just(({'dest_cidr_ip': None}, 'dest_cidr_ip')),
+    st.text(min_size=513, max_size=700).map(lambda bad: ({'description': bad}, 'description')),
+    st.text(alphabet=string.printable, min_size=65, max_size=120).map(lambda bad: ({'client_token': bad}, 'client_token')),
+    words.filter(lambda text: any(ord(char) > 126 or ord(char) < 32 for char in text.strip())).map(
+        lambda bad: ({'client_token': bad}, 'client_token')),
+    nasty.filter(lambda text: text.strip().lower() not in ('present', 'absent')).map(lambda bad: ({'state': bad}, 'state')),
+    nasty.filter(lambda text: text.strip().lower() not in ('yes', 'no', 'true', 'false', 'on', 'off', 'y', 'n', '1', '0', 't', 'f', '1.0', '0.0')).map(
+        lambda bad: ({'purge_rules': bad}, 'purge_rules')),
+    st.one_of(st.integers(), words.filter(lambda text: ',' not in text)).map(lambda bad: ({'rules': bad, 'ip_protocol': None,
+                                                                                          'port_range': None, 'dest_cidr_ip': None}, 'rules')),
+    st.tuples(st.integers(0, 3), bad_port_ranges()).map(lambda pair: (
+        {'ip_protocol': None, 'port_range': None, 'dest_cidr_ip': None,
+         'rules': [dict(ip_protocol='tcp', port_range='%d/%d' % (22 + i, 22 + i), dest_cidr_ip='10.0.0.0/8') for i in range(pair[0])]
+         + [dict(ip_protocol='tcp', port_range=pair[1], dest_cidr_ip='10.0.0.0/8')]}, 'rules[%d].port_range' % pair[0])),
+    st.from_regex(r'\A[a-z][a-z_]{2,20}\Z').filter(lambda name: name not in security_group_egress.argument_spec()).map(
+        lambda name: ({name: 'x'}, name)),
+    nasty.filter(lambda text: not text.strip().lstrip('+-').isdigit()).map(lambda bad: ({'retries': bad}, 'retries')),
+    st.just(({'purge_rules': True}, 'purge_rules')),
+    st.just(({'ip_protocol': None}, 'ip_protocol')),
+    st.just(({'security_group_id': None}, 'security_group_id')),
+    st.just(({'vpc_id': 'vpc-demo-1'}, 'vpc_id')),
+    st.just(({'access_key_secret': None}, 'access_key_secret')),
+    nasty.filter(lambda text: '://' not in text or not text.startswith(('http://127.', 'http://localhost', 'https://'))).map(
+        lambda bad: ({'endpoint': 'http://' + bad.strip().replace('/', '') + '.example.com'}, 'endpoint')),
+]
+INFO_CORRUPTIONS = [
+    nasty.filter(lambda text: text.strip().lower() not in PROTOCOL_WORDS).map(lambda bad: ({'ip_protocol': bad}, 'ip_protocol')),
+    nasty.filter(lambda text: text.strip().lower() not in ('accept', 'drop')).map(lambda bad: ({'policy': bad}, 'policy')),
+    nasty.filter(not_an_ip_network).map(lambda bad: ({'dest_cidr_ip': bad}, 'dest_cidr_ip')),
+    (st.integers(max_value=0) | st.integers(min_value=65536)).map(lambda bad: ({'port': bad}, 'port')),
+    st.one_of(st.integers(), st.dictionaries(words, words, min_size=1)).map(lambda bad: ({'security_group_ids': bad}, 'security_group_ids')),
+]
+
+
+@pytest.fixture(scope='module')
+def server():
+    with SuiteEmulator({}) as emulator:
+        yield emulator
+
+
+def run_in_process(module, args):
+    """Run a module's main() on ``args``; return its JSON result. Any exception but exit is a bug."""
+    output = io.StringIO()
+    with patch_module_args(args), contextlib.redirect_stdout(output), contextlib.suppress(SystemExit):
+        module.main()
+    return json.loads(output.getvalue())
+
+
+def check_rejected(module, server, args, option):
+    OUTCOMES['examples'] += 1
+    result = run_in_process(module, args)
+    assert result.get('failed') is True, (args, result)
+    assert 'exception' not in result, result['exception']
+    assert option in result['msg'], (option, result['msg'])
+
+
+def connection(server):
+    return dict(region='cn-hangzhou', access_key_id=KEYS['access_key_id'], access_key_secret=KEYS['access_key_secret'],
+                endpoint='http://%s' % server.endpoint, retries=0)
+
+
+def apply(base, changes):
+    args = dict(base)
+    for name, value in changes.items():
+        if value is None:
+            args.pop(name, None)
+        else:
+            args[name] = value
+    return args
+
+
+PROFILE = settings(max_examples=2500, deadline=None, derandomize=True, database=None,
+                   suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+
+
+@PROFILE
+@given(st.one_of(CORRUPTIONS))
+def test_module_rejects_bad_input(server, corruption):
+    changes, option = corruption
+    base = dict(connection(server), security_group_id='sg-demo-app', ip_protocol='tcp', port_range='80/80',
+                dest_cidr_ip='10.1.0.0/16')
+    check_rejected(security_group_egress, server, apply(base, changes), option)
+
+
+@settings(PROFILE, max_examples=500)
+@given(st.one_of(INFO_CORRUPTIONS))
+def test_info_module_rejects_bad_input(server, corruption):
+    changes, option = corruption
+    check_rejected(security_group_egress_info, server, apply(dict(connection(server), security_group_id='sg-demo-app'), changes), option)
+
+
+def test_no_bad_input_reached_the_api_as_a_write(server):
+    # Runs after the property tests above (pytest keeps file order).
+    entries = server.requests()
+    writes = [entry for entry in entries if entry['write']]
+    assert OUTCOMES['examples'] >= 2000
+    assert not writes, writes[:3]
+    report('bad input', examples=OUTCOMES['examples'], tracebacks=0, api_reads=len(entries), api_writes=len(writes))
