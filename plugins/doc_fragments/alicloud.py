@@ -26,6 +26,8 @@ options:
   security_token:
     description:
       - STS security token, for temporary credentials. Never logged or returned.
+      - Used only together with O(access_key_id) and O(access_key_secret); without them the default credential chain
+        decides, token included.
       - If not set, the environment variable E(ALIBABA_CLOUD_SECURITY_TOKEN) is used, then E(ALICLOUD_SECURITY_TOKEN).
     type: str
     aliases: [alicloud_security_token]
@@ -47,7 +49,8 @@ options:
   retries:
     description:
       - How many times a call is retried after throttling (C(Throttling.*)), C(ServiceUnavailable), C(InternalError),
-        C(InvalidGressFlow.Malformed), another 5xx answer, a timeout or a lost connection.
+        C(InvalidGressFlow.Malformed), C(RequestTimeout), C(LastTokenProcessing), C(OperationConflict),
+        C(Operation.Conflict), another 5xx answer, a timeout or a lost connection.
       - Every write carries a client token that stays the same across its retries, so a retried write is never
         applied twice.
     type: int

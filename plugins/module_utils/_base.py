@@ -19,6 +19,8 @@ from urllib.parse import urlsplit
 
 from ansible.module_utils.basic import AnsibleModule, env_fallback, missing_required_lib
 
+from ansible_collections.alicloud.ecs.plugins.module_utils import _sdk
+
 ECS_API_VERSION = '2014-05-26'
 SDK_PACKAGE = 'alibabacloud-tea-openapi'
 COLLECTION_VERSION = '0.1.0'
@@ -153,16 +155,13 @@ class AlicloudEcsModule:
     # --- the client --------------------------------------------------------------------------------
 
     def _build_client(self):
-        # Imported here, not at the top: the SDK costs most of a task's start-up time, and a task that
+        # Loaded here, not at the top: the SDK costs most of a task's start-up time, and a task that
         # fails validation never needs it. The generic OpenAPI client is what the ECS SDK's own client
         # is built on; using it directly avoids loading the 1,150 ECS model classes for five actions.
-        from alibabacloud_tea_openapi.client import Client as OpenApiClient
-        from alibabacloud_tea_openapi.utils import Utils
-        from alibabacloud_tea_openapi.utils_models import Config
-
+        sdk = _sdk.load()
         params = self.module.params
         key_id, secret, token = params['access_key_id'], params['access_key_secret'], params['security_token']
-        config = Config(region_id=params['region'], user_agent='alicloud.ecs-ansible/%s' % COLLECTION_VERSION,
+        config = sdk.Config(region_id=params['region'], user_agent='alicloud.ecs-ansible/%s' % COLLECTION_VERSION,
                         connect_timeout=min(params['timeout'], 5) * 1000, read_timeout=params['timeout'] * 1000)
         if key_id or secret:
             if not (key_id and secret):
@@ -171,8 +170,7 @@ class AlicloudEcsModule:
             config.access_key_id, config.access_key_secret, config.security_token = key_id, secret, token
         else:
             # No keys given: the official credential chain (environment, profile file, RAM role, ...).
-            from alibabacloud_credentials.client import Client as CredentialClient
-            config.credential = CredentialClient()
+            config.credential = sdk.CredentialClient()
         if params['endpoint']:
             try:
                 config.protocol, config.endpoint = parse_endpoint(params['endpoint'])
@@ -180,8 +178,8 @@ class AlicloudEcsModule:
                 self.module.fail_json(msg=str(exc))
         else:
             config.protocol = 'https'
-            config.endpoint = Utils.get_endpoint_rules('ecs', params['region'], 'regional', '', '')
-        return OpenApiClient(config)
+            config.endpoint = sdk.Utils.get_endpoint_rules('ecs', params['region'], 'regional', '', '')
+        return sdk.OpenApiClient(config)
 
     @property
     def client(self):
@@ -199,18 +197,16 @@ class AlicloudEcsModule:
         """
         if write and self.module.check_mode:
             raise RuntimeError('refusing to call %s in check mode' % action)
-        from alibabacloud_tea_openapi.utils_models import OpenApiRequest, Params
-        from darabonba.runtime import RuntimeOptions
-
+        sdk = _sdk.load()
         # The SDK signs and sends the query as given; its own typed clients stringify values first.
         query = dict((name, str(value)) for name, value in query.items())
         query['RegionId'] = self.module.params['region']
-        params = Params(action=action, version=ECS_API_VERSION, protocol='HTTPS', pathname='/', method='POST',
-                        auth_type='AK', style='RPC', req_body_type='formData', body_type='json')
+        params = sdk.Params(action=action, version=ECS_API_VERSION, protocol='HTTPS', pathname='/', method='POST',
+                            auth_type='AK', style='RPC', req_body_type='formData', body_type='json')
         attempts = max(self.module.params['retries'], 0) + 1
         for attempt in range(1, attempts + 1):
             try:
-                response = self.client.call_api(params, OpenApiRequest(query=query), RuntimeOptions())
+                response = self.client.call_api(params, sdk.OpenApiRequest(query=query), sdk.RuntimeOptions())
             except Exception as exc:  # pylint: disable=broad-except
                 error = self._as_api_error(action, exc)
                 if attempt < attempts and is_retryable(error):
@@ -236,10 +232,8 @@ class AlicloudEcsModule:
                             data.get('RequestId') or getattr(exc, 'request_id', None))
         if code:
             return ApiError(action, code, str(getattr(exc, 'message', exc)), status, getattr(exc, 'request_id', None))
-        from darabonba.exceptions import RetryError
-
         inner = getattr(exc, 'inner_exception', None) or exc
-        if isinstance(inner, (OSError, RetryError)):
+        if isinstance(inner, (OSError, _sdk.load().RetryError)):
             # No answer at all (refused, reset, timed out; the SDK wraps these in RetryError): the write may
             # or may not have been applied, which is why writes carry a ClientToken before the first attempt.
             return ApiError(action, 'ConnectionError', '%s: %s' % (type(inner).__name__, getattr(inner, 'message', inner)),

@@ -81,8 +81,8 @@ options:
         required: true
       port_range:
         description:
-          - Destination port range as C(start/end), for example C(80/80) or C(1024/65535); a single port C(443) means
-            C(443/443). Required for C(tcp) and C(udp).
+          - Destination port range as C(start/end), for example C(80/80) or C(1024/65535); C(start-end) is accepted
+            too, and a single port C(443) means C(443/443). Required for C(tcp) and C(udp).
           - For C(icmp), C(gre), C(all) and C(icmpv6) omit it or give C(-1/-1); any other value is an error.
         type: str
       source_port_range:
@@ -156,8 +156,8 @@ options:
     type: str
   port_range:
     description:
-      - Destination port range as C(start/end), for example C(80/80); a single port C(443) means C(443/443).
-        Required for C(tcp) and C(udp).
+      - Destination port range as C(start/end), for example C(80/80); C(start-end) is accepted too, and a single
+        port C(443) means C(443/443). Required for C(tcp) and C(udp).
       - For C(icmp), C(gre), C(all) and C(icmpv6) omit it or give C(-1/-1); any other value is an error.
     type: str
   source_port_range:

@@ -1,0 +1,107 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, alicloud.ecs contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""Loading of the official Alibaba Cloud SDK, limited to the pieces the modules use.
+
+The SDK's runtime packages import aiohttp at the top of their modules, for their asynchronous
+transport, which the modules never use: they call the SDK's synchronous client, which sends with
+requests. Importing aiohttp costs about 40% of a module's start-up, on every task. So while the SDK
+is imported, aiohttp is represented by a stand-in that imports the real package the first time
+anything actually uses it; the asynchronous paths keep working, they just pay for aiohttp then.
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+import types
+
+# Packages the SDK imports eagerly but uses only on paths the modules do not take.
+DEFERRED_PACKAGES = ('aiohttp',)
+
+_LOADED = None
+
+
+class _DeferredPackage(types.ModuleType):
+    """Stands in for a package in sys.modules until one of its attributes is really used."""
+
+    def __init__(self, name):
+        super().__init__(name)
+        self.__dict__['_real'] = None
+
+    def _load(self):
+        if self.__dict__['_real'] is None:
+            if sys.modules.get(self.__name__) is self:
+                del sys.modules[self.__name__]
+            self.__dict__['_real'] = importlib.import_module(self.__name__)
+        return self.__dict__['_real']
+
+    def __getattr__(self, name):
+        if name.startswith('__') and name.endswith('__'):
+            raise AttributeError(name)
+        if self.__dict__['_real'] is not None:
+            return getattr(self.__dict__['_real'], name)
+        return _DeferredAttribute(self, name)
+
+
+class _DeferredAttribute:
+    """A name taken from a deferred package (``from aiohttp import ClientResponse``): resolved on use."""
+
+    def __init__(self, package, name):
+        self._package = package
+        self._name = name
+
+    def resolve(self):
+        return getattr(self._package._load(), self._name)  # pylint: disable=protected-access
+
+    def __call__(self, *args, **kwargs):
+        return self.resolve()(*args, **kwargs)
+
+    def __getattr__(self, name):
+        return getattr(self.resolve(), name)
+
+    def __instancecheck__(self, instance):
+        return isinstance(instance, self.resolve())
+
+    def __subclasscheck__(self, subclass):
+        return issubclass(subclass, self.resolve())
+
+    def __mro_entries__(self, bases):
+        return (self.resolve(),)
+
+    def __repr__(self):
+        return '<deferred %s.%s>' % (self._package.__name__, self._name)
+
+
+def _import_sdk():
+    from alibabacloud_credentials.client import Client as CredentialClient
+    from alibabacloud_tea_openapi.client import Client as OpenApiClient
+    from alibabacloud_tea_openapi.utils import Utils
+    from alibabacloud_tea_openapi.utils_models import Config, OpenApiRequest, Params
+    from darabonba.exceptions import RetryError
+    from darabonba.runtime import RuntimeOptions
+
+    return types.SimpleNamespace(
+        CredentialClient=CredentialClient, OpenApiClient=OpenApiClient, Utils=Utils, Config=Config,
+        OpenApiRequest=OpenApiRequest, Params=Params, RetryError=RetryError, RuntimeOptions=RuntimeOptions)
+
+
+def load(defer=True):
+    """Import the SDK once and return its pieces as attributes of a namespace."""
+    global _LOADED  # pylint: disable=global-statement
+    if _LOADED is not None:
+        return _LOADED
+    stand_ins = {}
+    if defer:
+        for name in DEFERRED_PACKAGES:
+            if name not in sys.modules:
+                stand_ins[name] = sys.modules[name] = _DeferredPackage(name)
+    try:
+        _LOADED = _import_sdk()
+    finally:
+        # Only the SDK's modules hold the stand-ins; anything imported later gets the real package.
+        for name, stand_in in stand_ins.items():
+            if sys.modules.get(name) is stand_in:
+                del sys.modules[name]
+    return _LOADED

@@ -1,0 +1,65 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, alicloud.ecs contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""The SDK loader: aiohttp is not imported for the synchronous client, yet still works when used."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+
+def run_python(code):
+    # A fresh interpreter: whether aiohttp is imported is process-wide state.
+    process = subprocess.run([sys.executable, '-c', textwrap.dedent(code)], capture_output=True, text=True, check=False)
+    assert process.returncode == 0, process.stderr
+    return process.stdout.strip()
+
+
+def test_loading_the_sdk_leaves_aiohttp_unimported():
+    output = run_python('''
+        import sys
+        from ansible_collections.alicloud.ecs.plugins.module_utils import _sdk
+        sdk = _sdk.load()
+        assert sdk.OpenApiClient and sdk.Config and sdk.RuntimeOptions
+        print('aiohttp' in sys.modules)
+    ''')
+    assert output == 'False'
+
+
+def test_deferred_aiohttp_is_the_real_package_when_used():
+    output = run_python('''
+        import sys
+        from ansible_collections.alicloud.ecs.plugins.module_utils import _sdk
+        _sdk.load()
+        import darabonba.core, darabonba.response
+        timeout = darabonba.core.aiohttp.ClientTimeout(total=3)
+        import aiohttp
+        assert type(timeout) is aiohttp.ClientTimeout and timeout.total == 3
+        assert darabonba.core.aiohttp.ClientSession is aiohttp.ClientSession
+        assert not isinstance(object(), darabonba.response.ClientResponse)
+        assert issubclass(aiohttp.ClientResponse, darabonba.response.ClientResponse)
+        class Derived(darabonba.response.ClientResponse):
+            pass
+        assert issubclass(Derived, aiohttp.ClientResponse)
+        print('ok')
+    ''')
+    assert output == 'ok'
+
+
+@pytest.mark.parametrize('defer', [True, False])
+def test_the_same_pieces_with_and_without_deferral(defer):
+    output = run_python('''
+        from ansible_collections.alicloud.ecs.plugins.module_utils import _sdk
+        sdk = _sdk.load(defer=%r)
+        config = sdk.Config(region_id='cn-hangzhou', access_key_id='id', access_key_secret='secret',
+                            endpoint='127.0.0.1:1', protocol='http')
+        client = sdk.OpenApiClient(config)
+        print(type(client).__module__, sorted(vars(sdk)))
+    ''' % defer)
+    assert output.startswith('alibabacloud_tea_openapi.client [')
+    assert 'RetryError' in output and 'CredentialClient' in output
