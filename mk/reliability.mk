@@ -12,7 +12,8 @@ EXTRA_TEST_STAGES += reliability
 reliability: venv stage
 	@$(begin)
 	cd "$(ROOT)"
-	export PYTHONPATH="$(ROOT)/tests/emulator$${PYTHONPATH:+:$$PYTHONPATH}"
+	# build/ on the path: the bad-input test runs the staged modules in-process.
+	export PYTHONPATH="$(BUILD):$(ROOT)/tests/emulator$${PYTHONPATH:+:$$PYTHONPATH}"
 	$(call run_pytest,-rA tests/reliability)
 	$(end)
 

@@ -1,0 +1,286 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, alicloud.ecs contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""Performance benchmark of alicloud.ecs.security_group_egress against the ECS emulator on loopback.
+
+Prints tables (markdown) of: API calls per task, per-task wall time against ansible.builtin.ping,
+where a module run spends its start-up time, and scaling in rules and in groups. Medians of
+--repeat runs. Run it with `make bench` (the staged collection under build/ is what gets measured).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import platform
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import yaml
+
+REPO = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(REPO / 'tests' / 'emulator'))
+
+from ecs_emulator import harness  # noqa: E402  pylint: disable=wrong-import-position
+
+BUILD = REPO / 'build'
+PYTHON = sys.executable
+SIZES = (1, 10, 100, 200)
+BATCH = 100
+GROUP_COUNT = 50
+KEYS = harness.credentials('main')
+
+
+def rule(index):
+    """The index-th distinct rule: TCP ports from 10000 up, to 10.0.0.0/8."""
+    return dict(ip_protocol='tcp', port_range='%d/%d' % (10000 + index, 10000 + index), dest_cidr_ip='10.0.0.0/8',
+                description='bench %d' % index)
+
+
+def api_row(index):
+    item = rule(index)
+    return dict(IpProtocol='TCP', PortRange=item['port_range'], DestCidrIp=item['dest_cidr_ip'], Policy='Accept',
+                Priority=1, NicType='intranet', Description=item['description'])
+
+
+def write_fixture(path):
+    with open(harness.DEFAULT_FIXTURE, encoding='utf-8') as handle:
+        fixture = yaml.safe_load(handle)
+    groups = next(account for account in fixture['accounts'] if account['name'] == 'main')['security_groups']
+
+    def group(group_id, rows=()):
+        entry = dict(id=group_id, region='cn-hangzhou', name=group_id, description='benchmark', vpc_id='vpc-demo-1')
+        if rows:
+            entry['egress'] = list(rows)
+        groups.append(entry)
+
+    for size in SIZES:
+        group('sg-bench-empty-%d' % size)
+        group('sg-bench-full-%d' % size, [api_row(index) for index in range(size)])
+    for index in range(GROUP_COUNT):
+        group('sg-bench-many-%02d' % index)
+    group('sg-bench-ping')
+    with open(path, 'w', encoding='utf-8') as handle:
+        yaml.safe_dump(fixture, handle, sort_keys=False)
+
+
+def connection(server):
+    return dict(region='cn-hangzhou', access_key_id=KEYS['access_key_id'], access_key_secret=KEYS['access_key_secret'],
+                endpoint='http://%s' % server.endpoint)
+
+
+def environment():
+    env = dict((name, value) for name, value in os.environ.items() if 'proxy' not in name.lower())
+    env['PYTHONPATH'] = str(BUILD)
+    env['ANSIBLE_COLLECTIONS_PATH'] = str(BUILD)
+    return env
+
+
+def measured_run(server, workdir, args, module='security_group_egress'):
+    path = Path(workdir) / 'args.json'
+    path.write_text(json.dumps(dict(ANSIBLE_MODULE_ARGS=dict(connection(server), **args))), encoding='utf-8')
+    entries = server.requests()
+    seq = entries[-1]['seq'] if entries else 0
+    out_path = Path(workdir) / 'out.json'
+    started = time.perf_counter()
+    with open(out_path, 'wb') as out:
+        process = subprocess.Popen([PYTHON, '-m', 'ansible_collections.alicloud.ecs.plugins.modules.' + module, str(path)],
+                                   stdout=out, stderr=subprocess.DEVNULL, env=environment())
+        dummy, status, usage = os.wait4(process.pid, 0)
+    seconds = time.perf_counter() - started
+    process.returncode = os.waitstatus_to_exitcode(status)
+    result = json.loads(out_path.read_text(encoding='utf-8'))
+    if result.get('failed'):
+        raise RuntimeError('module failed: %s' % result.get('msg'))
+    calls = server.requests(since=seq)
+    reads = sum(1 for entry in calls if not entry['write'])
+    writes = sum(1 for entry in calls if entry['write'])
+    return dict(seconds=seconds, rss_mib=usage.ru_maxrss / 1024.0, reads=reads, writes=writes, result=result)
+
+
+def median_of(runs, key):
+    return statistics.median(run[key] for run in runs)
+
+
+def scenario_runs(server, workdir, repeat, group, args):
+    runs = []
+    for dummy in range(repeat):
+        server.reset()
+        runs.append(measured_run(server, workdir, dict(security_group_id=group, **args)))
+    return runs
+
+
+def api_call_table(server, workdir, repeat):
+    rows, timings = [], {}
+    for size in SIZES:
+        wanted = [rule(index) for index in range(size)]
+        cases = [
+            ('no-op converge', 'sg-bench-full-%d' % size, dict(rules=wanted, purge_rules=True), 0),
+            ('create from empty', 'sg-bench-empty-%d' % size, dict(rules=wanted), math.ceil(size / BATCH)),
+            ('purge half', 'sg-bench-full-%d' % size, dict(rules=wanted[:size // 2], purge_rules=True),
+             math.ceil((size - size // 2) / BATCH)),
+        ]
+        for name, group, args, bound in cases:
+            runs = scenario_runs(server, workdir, repeat, group, args)
+            reads, writes = median_of(runs, 'reads'), median_of(runs, 'writes')
+            target = 'reads == ceil(n/1000) = 1, writes == 0' if bound == 0 else 'reads == 1, writes <= %d' % bound
+            met = reads == 1 and (writes == 0 if bound == 0 else writes <= bound)
+            rows.append((name, size, reads, writes, target, 'yes' if met else 'NO'))
+            timings[(name, size)] = runs
+    print('\n### API calls per task (from the emulator log)\n')
+    print('| case | rules | reads | writes | target | met |')
+    print('|---|---:|---:|---:|---|---|')
+    for row in rows:
+        print('| %s | %d | %d | %d | %s | %s |' % row)
+    return timings
+
+
+def scaling_rules_table(timings):
+    print('\n### Scaling in rules (one module process, median wall time and peak RSS)\n')
+    print('| case | rules | wall s | peak RSS MiB | vs 1 rule |')
+    print('|---|---:|---:|---:|---:|')
+    for name in ('no-op converge', 'create from empty'):
+        base = median_of(timings[(name, 1)], 'seconds')
+        for size in SIZES:
+            runs = timings[(name, size)]
+            seconds = median_of(runs, 'seconds')
+            print('| %s | %d | %.3f | %.1f | %.2fx |' % (name, size, seconds, median_of(runs, 'rss_mib'), seconds / base))
+
+
+def playbook_env(workdir, timer_file):
+    env = environment()
+    env.update(ANSIBLE_CALLBACK_PLUGINS=str(REPO / 'tests' / 'benchmark' / 'callback_plugins'),
+               ANSIBLE_CALLBACKS_ENABLED='task_timer', TASK_TIMER_FILE=str(timer_file),
+               ANSIBLE_HOME=str(Path(workdir) / 'ansible-home'), ANSIBLE_LOCAL_TEMP=str(Path(workdir) / 'tmp'),
+               ANSIBLE_NOCOLOR='1', ANSIBLE_PYTHON_INTERPRETER=PYTHON)
+    env.pop('PYTHONPATH')
+    return env
+
+
+def run_playbook(workdir, play, name, extra_args=()):
+    path = Path(workdir) / ('%s.yml' % name)
+    path.write_text(yaml.safe_dump(play, sort_keys=False), encoding='utf-8')
+    timer_file = Path(workdir) / ('%s.timings.jsonl' % name)
+    if timer_file.exists():
+        timer_file.unlink()
+    started = time.perf_counter()
+    process = subprocess.Popen([str(Path(PYTHON).parent / 'ansible-playbook'), '-i', 'localhost,', '-c', 'local', str(path)]
+                               + list(extra_args), stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                               env=playbook_env(workdir, timer_file))
+    output = process.stdout.read()
+    dummy, status, usage = os.wait4(process.pid, 0)
+    seconds = time.perf_counter() - started
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise RuntimeError('playbook %s failed:\n%s' % (name, output.decode(errors='replace')[-3000:]))
+    timings = [json.loads(line) for line in timer_file.read_text(encoding='utf-8').splitlines()]
+    return seconds, usage.ru_maxrss / 1024.0, timings
+
+
+def ping_ratio_table(server, workdir, repeat, tasks=50):
+    args = dict(connection(server), security_group_id='sg-bench-ping', **rule(0))
+    play = [dict(name='ping versus egress', hosts='localhost', gather_facts=False, tasks=(
+        [{'name': 'ping %d' % index, 'ansible.builtin.ping': {}} for index in range(tasks)]
+        + [{'name': 'egress %d' % index, 'alicloud.ecs.security_group_egress': args} for index in range(tasks)]))]
+    ratios, pings, modules = [], [], []
+    for dummy in range(repeat):
+        server.reset()
+        seconds, dummy_rss, timings = run_playbook(workdir, play, 'ping-ratio')
+        ping = statistics.median(entry['seconds'] for entry in timings if entry['action'] == 'ansible.builtin.ping')
+        # The first egress task creates the rule; the rest are the no-op converges a playbook repeats.
+        module = statistics.median(entry['seconds'] for entry in timings
+                                   if entry['action'] == 'alicloud.ecs.security_group_egress' and entry['task'] != 'egress 0')
+        pings.append(ping)
+        modules.append(module)
+        ratios.append(module / ping)
+    print('\n### Per-task wall time in one %d+%d-task playbook (median of task medians over %d runs)\n' % (tasks, tasks, repeat))
+    print('| task | median s |')
+    print('|---|---:|')
+    print('| ansible.builtin.ping | %.3f |' % statistics.median(pings))
+    print('| alicloud.ecs.security_group_egress (no-op) | %.3f |' % statistics.median(modules))
+    print('| ratio (target <= 2.0x) | %.2fx |' % statistics.median(ratios))
+    return statistics.median(ratios)
+
+
+def import_table():
+    """Where a module process spends its start-up: python -X importtime of what the module imports."""
+    code = ('import ansible.module_utils.basic\n'
+            'from ansible_collections.alicloud.ecs.plugins.module_utils import _sdk\n'
+            '_sdk.load()\n')
+    env = environment()
+    process = subprocess.run([PYTHON, '-X', 'importtime', '-c', code], capture_output=True, text=True, env=env, check=True)
+    # Imports made directly by the code above (nesting level 0), summed per top-level package: each
+    # nested import is charged to the first package that pulled it in.
+    totals = {}
+    for line in process.stderr.splitlines():
+        match = re.match(r'import time:\s+\d+ \|\s+(\d+) \| (\S+)$', line)
+        if match:
+            package = match.group(2).split('.')[0]
+            totals[package] = totals.get(package, 0) + int(match.group(1)) / 1e6
+    print('\n### Start-up imports of a module process (python -X importtime, cumulative per package)\n')
+    print('| package (and what it pulls in) | seconds |')
+    print('|---|---:|')
+    for name, seconds in sorted(totals.items(), key=lambda item: -item[1])[:8]:
+        print('| %s | %.3f |' % (name, seconds))
+    print('| total | %.3f |' % sum(totals.values()))
+
+
+def many_groups_table(server, workdir, repeat, forks=10):
+    inventory = Path(workdir) / 'many-hosts.yml'
+    hosts = dict(('host%02d' % index, dict(group_index='%02d' % index, ansible_connection='local')) for index in range(GROUP_COUNT))
+    inventory.write_text(yaml.safe_dump({'many': {'hosts': hosts}}), encoding='utf-8')
+    args = dict(connection(server), security_group_id='sg-bench-many-{{ group_index }}', rules=[rule(index) for index in range(4)])
+    play = [dict(name='many groups', hosts='many', gather_facts=False,
+                 tasks=[{'name': 'converge', 'alicloud.ecs.security_group_egress': args}])]
+    print('\n### Scaling in groups (one task on %d hosts, each its own group, forks=%d)\n' % (GROUP_COUNT, forks))
+    print('| run | groups | wall s | peak RSS MiB (largest process) |')
+    print('|---|---:|---:|---:|')
+    for label, reset in (('create', True), ('no-op', False)):
+        results = []
+        for dummy in range(repeat):
+            if reset:
+                server.reset()
+            seconds, rss, timings = run_playbook(workdir, play, 'many', ['-i', str(inventory), '--forks', str(forks)])
+            assert len(timings) == GROUP_COUNT
+            results.append((seconds, rss))
+        print('| %s | %d | %.2f | %.1f |' % (label, GROUP_COUNT, statistics.median(r[0] for r in results),
+                                              statistics.median(r[1] for r in results)))
+    one = []
+    for dummy in range(repeat):
+        server.reset()
+        one.append(run_playbook(workdir, [dict(play[0], hosts='host00')], 'one', ['-i', str(inventory)])[0])
+    print('| create | 1 | %.2f | |' % statistics.median(one))
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument('--repeat', type=int, default=5, help='runs per measurement (median is shown)')
+    options = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix='ecs-bench-') as workdir:
+        fixture = os.path.join(workdir, 'fixture.yml')
+        write_fixture(fixture)
+        server = harness.Emulator(os.path.join(workdir, 'state.sqlite'), fixture_path=fixture)
+        server.start()
+        try:
+            print('## alicloud.ecs benchmark\n')
+            print('- machine: %s, %d CPUs, Python %s, %s' % (platform.machine(), os.cpu_count(), platform.python_version(),
+                                                          platform.platform()))
+            print('- date: %s; repeat: %d (medians)' % (time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime()), options.repeat))
+            timings = api_call_table(server, workdir, options.repeat)
+            scaling_rules_table(timings)
+            import_table()
+            ping_ratio_table(server, workdir, options.repeat)
+            many_groups_table(server, workdir, max(1, options.repeat // 2))
+        finally:
+            server.stop()
+
+
+if __name__ == '__main__':
+    main()
