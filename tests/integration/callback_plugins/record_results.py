@@ -34,7 +34,9 @@ class CallbackModule(CallbackBase):
             return
         # ansible-core 2.19 exposes the host as .host; 2.18's TaskResult only as ._host.
         host = getattr(result, 'host', None) or getattr(result, '_host', None)
-        entry = dict(task=result.task_name, host=host.get_name() if host else None, status=status, result=dict(result.result))
+        # Likewise the return data: .result on 2.19, ._result on 2.18 (deprecated on 2.19).
+        data = result.result if hasattr(result, 'result') else getattr(result, '_result')
+        entry = dict(task=result.task_name, host=host.get_name() if host else None, status=status, result=dict(data))
         with open(path, 'a', encoding='utf-8') as handle:
             handle.write(json.dumps(entry, default=str) + '\n')
 
