@@ -1,0 +1,160 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, alicloud.ecs contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""Unit and integration tests against every ansible-core line that meta/runtime.yml admits.
+
+    nox                                    every line (2.18 and 2.19)
+    nox -s "tests(ansible_core='2.18')"    one line
+    nox -t other-lines                     the lines .venv does not have: what `make compat` runs
+
+Who runs what: `make test` runs units and integration on the ansible-core of .venv (the pin in
+requirements-dev.txt, 2.19) in its own `units` and `integration` stages, and the remaining
+line(s) through `make compat` (mk/compat.mk). Plain `nox` runs all lines, the .venv one included.
+
+Only lines with a release that installs on Python 3.11 are listed; 2.20 and later need
+Python >= 3.12. Each line uses its newest patch release.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+from pathlib import Path
+
+import nox
+
+ROOT = Path(__file__).resolve().parent
+BUILD = ROOT / 'build'
+STAGE = BUILD / 'ansible_collections' / 'alicloud' / 'ecs'
+ANSIBLE_HOME = BUILD / 'ansible-home'
+REQUIREMENTS_DEV = ROOT / 'requirements-dev.txt'
+REQUIREMENTS = ROOT / 'requirements.txt'
+
+# What the tests import besides ansible-core and the collection's runtime requirements; the
+# versions come from requirements-dev.txt.
+TEST_REQUIREMENTS = ('pytest', 'ansible-runner')
+
+# requirements-dev.txt pins the main line for .venv; another line overrides that pin and every
+# pin the line's ansible-core does not accept (2.18 wants resolvelib < 1.1).
+LINE_OVERRIDES = {
+    '2.18': {'ansible-core': '2.18.19', 'resolvelib': '1.0.1'},
+    '2.19': {},
+}
+
+PROXY_VARIABLES = ('HTTP_PROXY', 'http_proxy', 'HTTPS_PROXY', 'https_proxy', 'ALL_PROXY', 'all_proxy')
+
+nox.options.error_on_external_run = True
+
+# `python -m pytest` as the Makefile's run_pytest runs it, exit status 5 (nothing collected)
+# included: a warning, not a failure, so that a suite being written does not break the run.
+RUN_PYTEST = ('import sys, pytest; status = pytest.main(sys.argv[1:]); '
+              'status == 5 and print("WARNING: pytest collected no tests in " + sys.argv[-1]); '
+              'sys.exit(0 if status == 5 else status)')
+
+
+def _canonical(name):
+    return re.sub(r'[-_.]+', '-', name).lower()
+
+
+def _dev_pins():
+    """{canonical name: version} for every `name==version` line."""
+    pins = {}
+    for line in REQUIREMENTS_DEV.read_text(encoding='utf-8').splitlines():
+        line = line.split('#', 1)[0].strip()
+        if not line:
+            continue
+        name, separator, version = line.partition('==')
+        if not separator:
+            raise ValueError('requirements-dev.txt: %r is not an exact pin' % line)
+        pins[_canonical(name.strip())] = version.strip()
+    return pins
+
+
+def _main_line():
+    return '.'.join(_dev_pins()['ansible-core'].split('.')[:2])
+
+
+def _pins(line):
+    pins = _dev_pins()
+    for name, version in LINE_OVERRIDES[line].items():
+        pins[_canonical(name)] = version
+    return pins
+
+
+def _constraints(line):
+    return ''.join('%s==%s\n' % item for item in sorted(_pins(line).items()))
+
+
+def _lines():
+    # The .venv line carries no tag, so that `-t other-lines` leaves out what `make test`
+    # already runs in its units and integration stages.
+    main = _main_line()
+    return [nox.param(line, tags=[] if line == main else ['other-lines']) for line in sorted(LINE_OVERRIDES)]
+
+
+def _install(session, line):
+    """Install the exact pins, unless this reused venv already has exactly these."""
+    constraints = _constraints(line)
+    packages = ['ansible-core', '-r', str(REQUIREMENTS), *TEST_REQUIREMENTS]
+    digest = hashlib.sha256('\n'.join([constraints, REQUIREMENTS.read_text(encoding='utf-8'), *packages])
+                            .encode('utf-8')).hexdigest()[:16]
+    venv = Path(session.virtualenv.location)
+    stamp = venv / ('.installed-%s' % digest)
+    if stamp.exists():
+        session.log('pins unchanged since the last install; reusing %s' % venv)
+        return
+    for old in venv.glob('.installed-*'):
+        old.unlink()
+    constraints_file = venv / 'constraints.txt'
+    constraints_file.write_text(constraints, encoding='utf-8')
+    session.install('--disable-pip-version-check', '-c', str(constraints_file), *packages)
+    session.run('python', '-m', 'pip', 'check', '--disable-pip-version-check', silent=True)
+    stamp.touch()
+
+
+def _stage(session):
+    # Inside `make compat` the stage prerequisite has already copied the tree; run on its own,
+    # nox must not test a stale or missing copy.
+    if os.environ.get('ALICLOUD_ECS_STAGED') == str(STAGE):
+        return
+    session.run('make', '--no-print-directory', '-C', str(ROOT), 'stage', external=True)
+
+
+def _pytest(session, target, cwd, pythonpath, env):
+    if not any((ROOT / target).rglob('test_*.py')):
+        session.log('SKIP: no %s/**/test_*.py' % target)
+        return
+    outer = os.environ.get('PYTHONPATH')
+    env = dict(env, PYTHONPATH=os.pathsep.join([str(pythonpath)] + ([outer] if outer else [])))
+    with session.chdir(cwd):
+        session.run('python', '-c', RUN_PYTEST, '-p', 'no:cacheprovider', *session.posargs, target, env=env)
+
+
+@nox.session(python='3.11', reuse_venv=True)
+@nox.parametrize('ansible_core', _lines())
+def tests(session, ansible_core):
+    """tests/unit and tests/integration on the newest release of one ansible-core line."""
+    _install(session, ansible_core)
+    version = session.run('python', '-c', 'import ansible.release; print(ansible.release.__version__)',
+                          silent=True).strip()
+    expected = _pins(ansible_core)['ansible-core']
+    if version != expected:
+        session.error('ansible-core %s installed, %s expected' % (version, expected))
+    session.log('ansible-core %s' % version)
+    _stage(session)
+    # The variables the Makefile exports, so that a plain `nox` runs like `make`; the tests talk
+    # to the loopback emulator only, through an SDK that would send even that through a proxy.
+    env = {
+        'ANSIBLE_HOME': str(ANSIBLE_HOME),
+        'ANSIBLE_LOCAL_TEMP': str(ANSIBLE_HOME / 'tmp'),
+        'ANSIBLE_REMOTE_TMP': str(ANSIBLE_HOME / 'remote-tmp'),
+        'ANSIBLE_COLLECTIONS_PATH': str(BUILD),
+        'ANSIBLE_NOCOLOR': '1',
+        'PYTHONDONTWRITEBYTECODE': '1',
+    }
+    env.update(dict.fromkeys(PROXY_VARIABLES))
+    (ANSIBLE_HOME / 'tmp').mkdir(parents=True, exist_ok=True)
+    _pytest(session, 'tests/unit', STAGE, BUILD, env)
+    _pytest(session, 'tests/integration', ROOT, ROOT / 'tests' / 'emulator', env)
