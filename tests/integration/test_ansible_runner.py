@@ -7,7 +7,7 @@ ansible-runner's Python API, with the credentials only in the environment the in
 
 from __future__ import annotations
 
-import importlib.util
+import importlib
 import json
 import os
 import sys
@@ -37,11 +37,15 @@ def credential_type():
     return yaml.safe_load(CREDENTIAL_TYPE.read_text(encoding='utf-8'))
 
 
-def module_env_vars():
+def module_env_vars(workdir):
     """The environment variables the connection options fall back to, from the modules' own argument spec."""
-    spec = importlib.util.spec_from_file_location('alicloud_ecs_base', REPO / 'plugins' / 'module_utils' / '_base.py')
-    base = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(base)
+    # Imported as the collection's module_utils are: _base imports its siblings by collection path.
+    root = collections_root(workdir)
+    sys.path.insert(0, root)
+    try:
+        base = importlib.import_module('ansible_collections.alicloud.ecs.plugins.module_utils._base')
+    finally:
+        sys.path.remove(root)
     names = {}
     for option, settings in base.alicloud_argument_spec().items():
         if 'fallback' in settings:
@@ -78,8 +82,8 @@ def test_credential_type_has_the_shape_awx_accepts():
     assert set(definition['injectors']) == {'env'}
 
 
-def test_every_injected_variable_is_read_by_the_modules():
-    read = module_env_vars()
+def test_every_injected_variable_is_read_by_the_modules(tmp_path):
+    read = module_env_vars(tmp_path)
     injected = credential_type()['injectors']['env']
     unknown = sorted(set(injected) - set(read))
     assert not unknown, 'injected but read by no module: %s' % unknown
