@@ -4,7 +4,12 @@
 #                        units, emulator-tests, integration, sanity, lint,
 #                        changelog-lint, build
 #   make <stage>         one stage on its own (each sets up what it needs)
+#                        then the stages of mk/*.mk: ee, molecule (mk/ecosystem.mk),
+#                        docs-lint (mk/docs.mk), compat (ansible-core 2.18 via nox,
+#                        mk/compat.mk), reliability (mk/reliability.mk)
 #   make demo            tests/demo/run_demo.py, if present
+#   make docs            HTML docs site in build/docsite (offline antsibull-docs)
+#   make bench           performance benchmark; prints tables (docs/performance.md)
 #   make clean           remove build/ and test output (keeps .venv)
 #   make distclean       clean + remove .venv
 #
