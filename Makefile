@@ -2,11 +2,11 @@
 #
 #   make test            everything CI runs, in order, stopping at the first failure:
 #                        units, emulator-tests, integration, sanity, lint,
-#                        changelog-lint, build
+#                        changelog-lint, build, then the stages of mk/*.mk:
+#                        compat (ansible-core 2.18 via nox, mk/compat.mk),
+#                        docs-lint (mk/docs.mk), ee, molecule (mk/ecosystem.mk),
+#                        reliability (mk/reliability.mk)
 #   make <stage>         one stage on its own (each sets up what it needs)
-#                        then the stages of mk/*.mk: ee, molecule (mk/ecosystem.mk),
-#                        docs-lint (mk/docs.mk), compat (ansible-core 2.18 via nox,
-#                        mk/compat.mk), reliability (mk/reliability.mk)
 #   make demo            tests/demo/run_demo.py, if present
 #   make docs            HTML docs site in build/docsite (offline antsibull-docs)
 #   make bench           performance benchmark; prints tables (docs/performance.md)
