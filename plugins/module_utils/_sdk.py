@@ -6,9 +6,11 @@
 
 The SDK's runtime packages import aiohttp at the top of their modules, for their asynchronous
 transport, which the modules never use: they call the SDK's synchronous client, which sends with
-requests. Importing aiohttp costs about 40% of a module's start-up, on every task. So while the SDK
-is imported, aiohttp is represented by a stand-in that imports the real package the first time
-anything actually uses it; the asynchronous paths keep working, they just pay for aiohttp then.
+requests. Importing aiohttp costs about 40% of a module's start-up, on every task. The credential
+chain likewise imports APScheduler for refreshing ECS RAM role credentials, a provider that is
+only used on an ECS instance without keys. So while the SDK is imported, these packages are
+represented by stand-ins that import the real package the first time anything actually uses it;
+those paths keep working, they just pay for the import then.
 """
 
 from __future__ import annotations
@@ -17,8 +19,9 @@ import importlib
 import sys
 import types
 
-# Packages the SDK imports eagerly but uses only on paths the modules do not take.
-DEFERRED_PACKAGES = ('aiohttp',)
+# Modules the SDK imports eagerly but uses only on paths the modules rarely or never take. A dotted
+# module needs its parents listed too, so that `from a.b import c` finds every level.
+DEFERRED_MODULES = ('aiohttp', 'apscheduler', 'apscheduler.schedulers', 'apscheduler.schedulers.background')
 
 _LOADED = None
 
@@ -32,8 +35,11 @@ class _DeferredPackage(types.ModuleType):
 
     def _load(self):
         if self.__dict__['_real'] is None:
-            if sys.modules.get(self.__name__) is self:
-                del sys.modules[self.__name__]
+            # Every stand-in of this package goes, or importing a submodule would find a parent stand-in.
+            root = self.__name__.split('.')[0]
+            for name, module in list(sys.modules.items()):
+                if name.split('.')[0] == root and isinstance(module, _DeferredPackage):
+                    del sys.modules[name]
             self.__dict__['_real'] = importlib.import_module(self.__name__)
         return self.__dict__['_real']
 
@@ -94,9 +100,10 @@ def load(defer=True):
         return _LOADED
     stand_ins = {}
     if defer:
-        for name in DEFERRED_PACKAGES:
-            if name not in sys.modules:
-                stand_ins[name] = sys.modules[name] = _DeferredPackage(name)
+        for name in DEFERRED_MODULES:
+            if name.split('.')[0] not in sys.modules:
+                stand_ins[name] = _DeferredPackage(name)
+        sys.modules.update(stand_ins)
     try:
         _LOADED = _import_sdk()
     finally:

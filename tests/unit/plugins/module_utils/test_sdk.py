@@ -2,7 +2,7 @@
 # Copyright: (c) 2026, alicloud.ecs contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""The SDK loader: aiohttp is not imported for the synchronous client, yet still works when used."""
+"""The SDK loader: aiohttp and APScheduler are not imported with the SDK, yet still work when used."""
 
 from __future__ import annotations
 
@@ -26,12 +26,12 @@ def test_loading_the_sdk_leaves_aiohttp_unimported():
         from ansible_collections.alicloud.ecs.plugins.module_utils import _sdk
         sdk = _sdk.load()
         assert sdk.OpenApiClient and sdk.Config and sdk.RuntimeOptions
-        print('aiohttp' in sys.modules)
+        print('aiohttp' in sys.modules, 'apscheduler' in sys.modules)
     ''')
-    assert output == 'False'
+    assert output == 'False False'
 
 
-def test_deferred_aiohttp_is_the_real_package_when_used():
+def test_deferred_packages_are_the_real_ones_when_used():
     output = run_python('''
         import sys
         from ansible_collections.alicloud.ecs.plugins.module_utils import _sdk
@@ -46,6 +46,10 @@ def test_deferred_aiohttp_is_the_real_package_when_used():
         class Derived(darabonba.response.ClientResponse):
             pass
         assert issubclass(Derived, aiohttp.ClientResponse)
+        from alibabacloud_credentials.provider import ecs_ram_role
+        scheduler = ecs_ram_role.BackgroundScheduler()
+        from apscheduler.schedulers.background import BackgroundScheduler
+        assert type(scheduler) is BackgroundScheduler
         print('ok')
     ''')
     assert output == 'ok'
