@@ -162,7 +162,7 @@ class AlicloudEcsModule:
         params = self.module.params
         key_id, secret, token = params['access_key_id'], params['access_key_secret'], params['security_token']
         config = sdk.Config(region_id=params['region'], user_agent='alicloud.ecs-ansible/%s' % COLLECTION_VERSION,
-                        connect_timeout=min(params['timeout'], 5) * 1000, read_timeout=params['timeout'] * 1000)
+                            connect_timeout=min(params['timeout'], 5) * 1000, read_timeout=params['timeout'] * 1000)
         if key_id or secret:
             if not (key_id and secret):
                 self.module.fail_json(msg='access_key_id and access_key_secret must be given together '

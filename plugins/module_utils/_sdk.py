@@ -36,9 +36,9 @@ class _DeferredPackage(types.ModuleType):
     def _load(self):
         if self.__dict__['_real'] is None:
             # Every stand-in of this package goes, or importing a submodule would find a parent stand-in.
-            root = self.__name__.split('.')[0]
+            root = self.__name__.partition('.')[0]
             for name, module in list(sys.modules.items()):
-                if name.split('.')[0] == root and isinstance(module, _DeferredPackage):
+                if name.partition('.')[0] == root and isinstance(module, _DeferredPackage):
                     del sys.modules[name]
             self.__dict__['_real'] = importlib.import_module(self.__name__)
         return self.__dict__['_real']
@@ -101,7 +101,7 @@ def load(defer=True):
     stand_ins = {}
     if defer:
         for name in DEFERRED_MODULES:
-            if name.split('.')[0] not in sys.modules:
+            if name.partition('.')[0] not in sys.modules:
                 stand_ins[name] = _DeferredPackage(name)
         sys.modules.update(stand_ins)
     try:

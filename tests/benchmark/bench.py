@@ -251,7 +251,7 @@ def many_groups_table(server, workdir, repeat, forks=10):
             assert len(timings) == GROUP_COUNT
             results.append((seconds, rss))
         print('| %s | %d | %.2f | %.1f |' % (label, GROUP_COUNT, statistics.median(r[0] for r in results),
-                                              statistics.median(r[1] for r in results)))
+                                             statistics.median(r[1] for r in results)))
     one = []
     for dummy in range(repeat):
         server.reset()
@@ -271,7 +271,7 @@ def main():
         try:
             print('## alicloud.ecs benchmark\n')
             print('- machine: %s, %d CPUs, Python %s, %s' % (platform.machine(), os.cpu_count(), platform.python_version(),
-                                                          platform.platform()))
+                                                             platform.platform()))
             print('- date: %s; repeat: %d (medians)' % (time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime()), options.repeat))
             timings = api_call_table(server, workdir, options.repeat)
             scaling_rules_table(timings)
