@@ -98,10 +98,15 @@ def parse_endpoint(endpoint):
     loopback addresses (a local API emulator or proxy), never towards a network host.
     """
     text = endpoint.strip()
-    malformed = 'endpoint: %r is not a host name, host:port or an http(s):// URL without a path' % endpoint
+    malformed = ('endpoint: %r is not a host name, host:port or an http(s):// URL without user, path, query '
+                 'or fragment' % endpoint)
     try:
         parts = urlsplit(text if '://' in text else 'https://' + text)
-        valid = parts.scheme in ('http', 'https') and parts.hostname and parts.path in ('', '/') and not parts.query
+        # urlsplit quietly drops what the SDK would never send (a '#...' tail, tabs and newlines) and
+        # keeps user info the SDK would put in the Host header; none of it belongs in an endpoint.
+        valid = (parts.scheme in ('http', 'https') and parts.hostname and parts.path in ('', '/') and not parts.query
+                 and not parts.fragment and parts.username is None and parts.password is None
+                 and not any(char.isspace() or not char.isprintable() or char in '#?' for char in text))
         valid = valid and (parts.port is None or parts.port > 0)
     except ValueError:
         # urlsplit and .port reject bad brackets and ports with their own, option-less messages.

@@ -7,16 +7,17 @@
 The SDK's runtime packages import aiohttp at the top of their modules, for their asynchronous
 transport, which the modules never use: they call the SDK's synchronous client, which sends with
 requests. Importing aiohttp costs about 40% of a module's start-up, on every task. The credential
-chain likewise imports APScheduler for refreshing ECS RAM role credentials, a provider that is
-only used on an ECS instance without keys. So while the SDK is imported, these packages are
-represented by stand-ins that import the real package the first time anything actually uses it;
-those paths keep working, they just pay for the import then.
+chain likewise imports APScheduler, which only its ECS RAM role provider uses; that provider is
+built whenever the default credential chain is (no keys given), not when keys are given. So while
+the SDK is imported, these packages are represented by stand-ins that import the real package the
+first time anything actually uses it; those paths keep working, they just pay for the import then.
 """
 
 from __future__ import annotations
 
 import importlib
 import sys
+import threading
 import types
 
 # Modules the SDK imports eagerly but uses only on paths the modules rarely or never take. A dotted
@@ -24,6 +25,8 @@ import types
 DEFERRED_MODULES = ('aiohttp', 'apscheduler', 'apscheduler.schedulers', 'apscheduler.schedulers.background')
 
 _LOADED = None
+# The credential chain's scheduler thread may resolve a stand-in while the module's thread does.
+_RESOLVING = threading.Lock()
 
 
 class _DeferredPackage(types.ModuleType):
@@ -34,13 +37,14 @@ class _DeferredPackage(types.ModuleType):
         self.__dict__['_real'] = None
 
     def _load(self):
-        if self.__dict__['_real'] is None:
-            # Every stand-in of this package goes, or importing a submodule would find a parent stand-in.
-            root = self.__name__.partition('.')[0]
-            for name, module in list(sys.modules.items()):
-                if name.partition('.')[0] == root and isinstance(module, _DeferredPackage):
-                    del sys.modules[name]
-            self.__dict__['_real'] = importlib.import_module(self.__name__)
+        with _RESOLVING:
+            if self.__dict__['_real'] is None:
+                # Every stand-in of this package goes, or importing a submodule would find a parent stand-in.
+                root = self.__name__.partition('.')[0]
+                for name, module in list(sys.modules.items()):
+                    if name.partition('.')[0] == root and isinstance(module, _DeferredPackage):
+                        sys.modules.pop(name, None)
+                self.__dict__['_real'] = importlib.import_module(self.__name__)
         return self.__dict__['_real']
 
     def __getattr__(self, name):
@@ -65,7 +69,14 @@ class _DeferredAttribute:
         return self.resolve()(*args, **kwargs)
 
     def __getattr__(self, name):
+        # Dunder lookups (copy, pickle, typing probes) and our own attributes during construction
+        # must not import the package behind our back, nor recurse.
+        if name in ('_package', '_name') or (name.startswith('__') and name.endswith('__')):
+            raise AttributeError(name)
         return getattr(self.resolve(), name)
+
+    def __reduce__(self):
+        return (getattr, (self._package._load(), self._name))  # pylint: disable=protected-access
 
     def __instancecheck__(self, instance):
         return isinstance(instance, self.resolve())

@@ -229,7 +229,7 @@ def import_table():
     print('|---|---:|')
     for name, seconds in sorted(totals.items(), key=lambda item: -item[1])[:8]:
         print('| %s | %.3f |' % (name, seconds))
-    print('| total | %.3f |' % sum(totals.values()))
+    print('| total (interpreter start-up included) | %.3f |' % sum(totals.values()))
 
 
 def many_groups_table(server, workdir, repeat, forks=10):

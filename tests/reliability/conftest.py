@@ -79,7 +79,11 @@ class SuiteEmulator:
         self.server = harness.Emulator(os.path.join(self.directory.name, 'state.sqlite'), fixture_path=fixture)
 
     def __enter__(self):
-        self.server.start()
+        try:
+            self.server.start()
+        except BaseException:
+            self.directory.cleanup()
+            raise
         return self.server
 
     def __exit__(self, *exc):

@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import random
 import socket
@@ -18,6 +19,7 @@ import pytest
 from alibabacloud_ecs20140526 import models
 from alibabacloud_ecs20140526.client import Client
 from alibabacloud_tea_openapi.utils_models import Config
+from darabonba.exceptions import RetryError
 
 from conftest import SuiteEmulator, harness, report
 
@@ -77,6 +79,9 @@ HOSTILE = {
 }
 
 
+SILENT_CLOSE_ALLOWED = ('random bytes', 'no request line', 'truncated body')
+
+
 @pytest.fixture(scope='module')
 def server():
     with SuiteEmulator({GROUP: {}}) as emulator:
@@ -87,6 +92,8 @@ def server():
 def test_hostile_bytes_get_an_error_and_the_server_keeps_serving(server, case):
     before = egress_count(server)
     answer = send_raw(server, HOSTILE[case])
+    # Only bytes that are no request at all may be met with a plain close.
+    assert answer or case in SILENT_CLOSE_ALLOWED, 'the server closed without an answer'
     if answer.startswith(b'HTTP/'):
         status_line = answer.split(b'\r\n', 1)[0]
         assert int(status_line.split()[1]) >= 400, status_line
@@ -106,13 +113,14 @@ def test_half_open_connections_do_not_block_others(server):
             connection.sendall(b'POST / HTTP/1.1\r\nHost: x\r\n')
         started = time.monotonic()
         egress_count(server)
-        assert time.monotonic() - started < 3
+        # Generous for a busy CI machine; a server that serialised connections would wait for ever.
+        assert time.monotonic() - started < 10
     finally:
         for connection in idle:
             connection.close()
 
 
-def hammer(server, worker, acknowledged, stop):
+def hammer(server, worker, acknowledged, stop, errors):
     client = sdk_client(server)
     port = 1000 * (worker + 1)
     while not stop.is_set():
@@ -122,16 +130,20 @@ def hammer(server, worker, acknowledged, stop):
             dest_cidr_ip='10.%d.0.0/16' % worker)
         try:
             client.authorize_security_group_egress(request)
-        except Exception:  # pylint: disable=broad-except
-            return  # the server is gone
+        except Exception as exc:  # pylint: disable=broad-except
+            # After the kill every call fails to connect; anything else before it is a finding.
+            if not stop.is_set() and not isinstance(getattr(exc, 'inner_exception', exc), (OSError, RetryError)) \
+                    and 'RetryError' not in type(exc).__name__:
+                errors.append(repr(exc))
+            return
         acknowledged.append('%d/%d' % (port, port))
 
 
 @pytest.mark.parametrize('delay', [0.4, 0.9, 1.7])
 def test_kill_9_during_writes_keeps_every_acknowledged_rule_and_a_sound_file(tmp_path, delay):
     with SuiteEmulator({GROUP: {}}) as emulator:
-        acknowledged, stop = [], threading.Event()
-        workers = [threading.Thread(target=hammer, args=(emulator, worker, acknowledged, stop)) for worker in range(4)]
+        acknowledged, errors, stop = [], [], threading.Event()
+        workers = [threading.Thread(target=hammer, args=(emulator, worker, acknowledged, stop, errors)) for worker in range(4)]
         for worker in workers:
             worker.start()
         time.sleep(delay)
@@ -140,7 +152,8 @@ def test_kill_9_during_writes_keeps_every_acknowledged_rule_and_a_sound_file(tmp
         for worker in workers:
             worker.join(timeout=30)
 
-        with sqlite3.connect(emulator.state_path) as database:
+        assert not errors, errors[:3]
+        with contextlib.closing(sqlite3.connect(emulator.state_path)) as database:
             assert database.execute('PRAGMA integrity_check').fetchone()[0] == 'ok'
         emulator.start()
         stored = [row['port_range'] for row in emulator.egress_rules(GROUP)]

@@ -90,10 +90,17 @@ def converge_playbook(path, runs, faulty):
 
 
 def retried_calls(entries):
-    """Calls that repeat the previous call's action after that call faulted (tasks run one at a time)."""
+    """Calls that repeat, for the same group, the previous call's action after that call faulted.
+
+    Tasks run one at a time, each on its own group, so a repeat within a group is a retry (a
+    write's retry also carries the same ClientToken, which the count requires).
+    """
     count = 0
     for previous, current in zip(entries, entries[1:]):
-        if previous['fault'] not in (None, 'latency') and current['action'] == previous['action']:
+        same_call = (current['action'] == previous['action']
+                     and current['params'].get('SecurityGroupId') == previous['params'].get('SecurityGroupId')
+                     and current['params'].get('ClientToken') == previous['params'].get('ClientToken'))
+        if previous['fault'] not in (None, 'latency') and same_call:
             count += 1
     return count
 
@@ -137,11 +144,16 @@ def test_converge_under_faults(playbooks, tmp_path):
         results = {entry['task'].split()[-1]: entry for entry in faulty.results}
         assert len(results) == RUNS, faulty.output
 
-        problems, failures = [], 0
+        problems, failures, duplicate_count, lost_count = [], 0, 0, 0
         for run in runs:
             recorded = results[run['group']]
             succeeded = recorded['status'] == 'ok'
             final = server.egress_rules(run['group'])
+            duplicate_count += len(duplicates(final))
+            present = {identity(row) for row in final}
+            wanted = {identity(rule) for rule in run['desired']} if succeeded else set()
+            untouchable = set() if run['purge'] else {identity(rule) for rule in run['initial']}
+            lost_count += len((wanted | untouchable) - present)
             for problem in check_final_state(run, final, succeeded):
                 problems.append('%s: %s' % (run['group'], problem))
             if succeeded:
@@ -173,7 +185,7 @@ def test_converge_under_faults(playbooks, tmp_path):
     faults = Counter(entry['fault'] for entry in entries if entry['fault'])
     report('faults', runs=RUNS, succeeded=RUNS - failures, failed_after_retries=failures, calls=len(entries),
            faults_injected=sum(faults.values()), retries=retried_calls(entries),
-           dropped_answers=faults.get('drop_after_write', 0), duplicates=0, lost_rules=0,
+           dropped_answers=faults.get('drop_after_write', 0), duplicates=duplicate_count, lost_rules=lost_count,
            **{'fault_%s' % kind: count for kind, count in sorted(faults.items())})
     assert faults['drop_after_write'] > 0 and faults['throttle_retry_after'] > 0, faults
     assert failures > 0, 'the runs without retries should have met a fault; the failure path went untested'
