@@ -103,11 +103,10 @@ def parse_endpoint(endpoint):
     try:
         parts = urlsplit(text if '://' in text else 'https://' + text)
         # urlsplit quietly drops what the SDK would never send (a '#...' tail, tabs and newlines) and
-        # keeps user info the SDK would put in the Host header; none of it belongs in an endpoint.
-        valid = (parts.scheme in ('http', 'https') and parts.hostname and parts.path in ('', '/') and not parts.query
-                 and not parts.fragment and parts.username is None and parts.password is None
-                 and not any(char.isspace() or not char.isprintable() or char in '#?' for char in text))
-        valid = valid and (parts.port is None or parts.port > 0)
+        # keeps user info the SDK would put in the Host header: no query, fragment or user info at all.
+        valid = (parts.scheme in ('http', 'https') and parts.hostname and parts.path in ('', '/')
+                 and not any(char.isspace() or not char.isprintable() or char in '#?@' for char in text)
+                 and (parts.port is None or parts.port > 0))
     except ValueError:
         # urlsplit and .port reject bad brackets and ports with their own, option-less messages.
         valid = False

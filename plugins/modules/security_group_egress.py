@@ -443,7 +443,6 @@ error:
 
 import uuid
 
-
 from ansible_collections.alicloud.ecs.plugins.module_utils._base import (
     AlicloudAnsibleModule, AlicloudEcsModule, ApiError, alicloud_argument_spec,
 )

@@ -162,7 +162,6 @@ request_ids:
   elements: str
 """
 
-
 from ansible_collections.alicloud.ecs.plugins.module_utils._base import AlicloudAnsibleModule, AlicloudEcsModule, alicloud_argument_spec
 from ansible_collections.alicloud.ecs.plugins.module_utils import _groups, _rules
 

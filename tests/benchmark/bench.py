@@ -51,25 +51,16 @@ def api_row(index):
                 Priority=1, NicType='intranet', Description=item['description'])
 
 
-def write_fixture(path):
-    with open(harness.DEFAULT_FIXTURE, encoding='utf-8') as handle:
-        fixture = yaml.safe_load(handle)
-    groups = next(account for account in fixture['accounts'] if account['name'] == 'main')['security_groups']
-
-    def group(group_id, rows=()):
-        entry = dict(id=group_id, region='cn-hangzhou', name=group_id, description='benchmark', vpc_id='vpc-demo-1')
-        if rows:
-            entry['egress'] = list(rows)
-        groups.append(entry)
-
+def bench_groups():
+    """The benchmark's groups, for harness.write_fixture."""
+    groups = {}
     for size in SIZES:
-        group('sg-bench-empty-%d' % size)
-        group('sg-bench-full-%d' % size, [api_row(index) for index in range(size)])
+        groups['sg-bench-empty-%d' % size] = {}
+        groups['sg-bench-full-%d' % size] = dict(egress=[api_row(index) for index in range(size)])
     for index in range(GROUP_COUNT):
-        group('sg-bench-many-%02d' % index)
-    group('sg-bench-ping')
-    with open(path, 'w', encoding='utf-8') as handle:
-        yaml.safe_dump(fixture, handle, sort_keys=False)
+        groups['sg-bench-many-%02d' % index] = {}
+    groups['sg-bench-ping'] = {}
+    return groups
 
 
 def connection(server):
@@ -264,8 +255,7 @@ def main():
     parser.add_argument('--repeat', type=int, default=5, help='runs per measurement (median is shown)')
     options = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix='ecs-bench-') as workdir:
-        fixture = os.path.join(workdir, 'fixture.yml')
-        write_fixture(fixture)
+        fixture = harness.write_fixture(os.path.join(workdir, 'fixture.json'), bench_groups())
         server = harness.Emulator(os.path.join(workdir, 'state.sqlite'), fixture_path=fixture)
         server.start()
         try:

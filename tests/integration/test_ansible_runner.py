@@ -118,16 +118,6 @@ def test_injectors_render_the_inputs_verbatim_and_unset_fields_empty():
 
 # ---------------------------------------------------------------- runs through ansible-runner ---
 
-@pytest.fixture(scope='module')
-def own_emulator(tmp_path_factory):
-    server = harness.Emulator(str(tmp_path_factory.mktemp('runner-emulator') / 'state.sqlite'))
-    server.start()
-    try:
-        yield server
-    finally:
-        server.stop()
-
-
 @pytest.fixture
 def clean_environment(monkeypatch):
     """ansible-runner passes its own environment on to the job: keep credentials and proxies out of it."""
@@ -207,16 +197,14 @@ def stored_rules(emulator):
 
 @pytest.mark.parametrize('key_name', ['main', 'main-sts'])
 def test_demo_playbook_through_ansible_runner_changes_once_and_keeps_secrets_out(
-        own_emulator, clean_environment, tmp_path, key_name):
-    own_emulator.reset()
-    own_emulator.clear_log()
-    credential = awx_credential(key_name, own_emulator)
+        fresh, clean_environment, tmp_path, key_name):
+    credential = awx_credential(key_name, fresh)
     if key_name == 'main':
         # A RAM user's key: the optional token is left unset, as in the AWX form.
         credential['security_token'] = ''
     injected = render_injectors(credential)
     secrets = [value for value in (credential['access_key_secret'], credential['security_token']) if value]
-    before = stored_rules(own_emulator)
+    before = stored_rules(fresh)
     assert before != expected_rules()
 
     first = run_demo(tmp_path / 'first', injected, verbosity=3)
@@ -225,20 +213,20 @@ def test_demo_playbook_through_ansible_runner_changes_once_and_keeps_secrets_out
     [result] = task_results(first, MANAGE_TASK)
     assert result['changed'] is True
     assert result['added'] and result['removed']
-    assert stored_rules(own_emulator) == expected_rules()
-    writes = [entry for entry in own_emulator.requests() if entry['write']]
+    assert stored_rules(fresh) == expected_rules()
+    writes = [entry for entry in fresh.requests() if entry['write']]
     assert writes and all(entry['access_key_id'] == credential['access_key_id'] for entry in writes)
     first_transcript = transcript(first)
 
-    own_emulator.clear_log()
+    fresh.clear_log()
     second = run_demo(tmp_path / 'second', injected)
     assert second.status == 'successful' and second.rc == 0, stdout(second)
     assert second.stats['changed'] == {}
     [result] = task_results(second, MANAGE_TASK)
     assert result['changed'] is False
     assert result['added'] == result['removed'] == result['updated'] == []
-    assert [entry for entry in own_emulator.requests() if entry['write']] == []
-    assert stored_rules(own_emulator) == expected_rules()
+    assert [entry for entry in fresh.requests() if entry['write']] == []
+    assert stored_rules(fresh) == expected_rules()
 
     for secret in secrets:
         assert secret not in first_transcript
@@ -247,17 +235,15 @@ def test_demo_playbook_through_ansible_runner_changes_once_and_keeps_secrets_out
     assert 'VALUE_SPECIFIED_IN_NO_LOG_PARAMETER' in first_transcript
 
 
-def test_a_wrong_injected_secret_fails_the_job_without_showing_it(own_emulator, clean_environment, tmp_path):
-    own_emulator.reset()
-    own_emulator.clear_log()
-    credential = awx_credential('main', own_emulator)
+def test_a_wrong_injected_secret_fails_the_job_without_showing_it(fresh, clean_environment, tmp_path):
+    credential = awx_credential('main', fresh)
     credential['access_key_secret'] = 'not-the-secret-of-this-key-0001'
-    before = stored_rules(own_emulator)
+    before = stored_rules(fresh)
 
     run = run_demo(tmp_path, render_injectors(credential))
     assert run.status == 'failed' and run.rc != 0, stdout(run)
     [event] = task_events(run, MANAGE_TASK)
     assert event['event'] == 'runner_on_failed'
     assert 'SignatureDoesNotMatch' in json.dumps(event['event_data']['res'])
-    assert stored_rules(own_emulator) == before
+    assert stored_rules(fresh) == before
     assert 'not-the-secret-of-this-key-0001' not in transcript(run)

@@ -222,6 +222,38 @@ def test_options_override_the_environment(fresh, runner):
     assert not run.failed, run.output
 
 
+def without_keys(home, **extra):
+    """An environment with no keys for the module, so that it falls back to the SDK's credential chain.
+
+    The ECS metadata provider is switched off: it would query an address beyond loopback.
+    """
+    return dict(ALIBABA_CLOUD_ACCESS_KEY_ID='', ALIBABA_CLOUD_ACCESS_KEY_SECRET='', ALIBABA_CLOUD_SECURITY_TOKEN='',
+                ALIBABA_CLOUD_ECS_METADATA_DISABLED='true', ALIBABA_CLOUD_CLI_PROFILE_DISABLED='true', HOME=str(home),
+                **extra)
+
+
+def test_without_keys_the_credential_chain_supplies_them(fresh, runner, tmp_path):
+    keys = harness.credentials('main')
+    profile = tmp_path / 'credentials.ini'
+    profile.write_text('[default]\ntype = access_key\naccess_key_id = %s\naccess_key_secret = %s\n'
+                       % (keys['access_key_id'], keys['access_key_secret']), encoding='utf-8')
+    run = runner.task(dict(security_group_id=GROUP, **EXAMPLES['cidr']),
+                      env=without_keys(tmp_path, ALIBABA_CLOUD_CREDENTIALS_FILE=str(profile)))
+    assert not run.failed, run.output
+    assert run.result['changed'] is True
+    assert [rule['port_range'] for rule in egress(fresh)] == ['443/443']
+    assert keys['access_key_secret'] not in run.output
+
+
+def test_without_keys_anywhere_the_task_fails_clearly_before_any_call(fresh, runner, tmp_path):
+    run = runner.task(dict(security_group_id=GROUP, **EXAMPLES['cidr']),
+                      env=without_keys(tmp_path, ALIBABA_CLOUD_CREDENTIALS_FILE=str(tmp_path / 'missing.ini')))
+    assert run.failed
+    assert 'CredentialException' in run.result['msg'] and 'credentials' in run.result['msg']
+    assert calls(fresh) == []
+    assert 'Traceback' not in run.output
+
+
 def test_throttling_is_retried_with_the_same_client_token(fresh, runner):
     fresh.set_faults(dict(seed=1, rules=[dict(kind='throttle', actions=['AuthorizeSecurityGroupEgress'], first=2)]))
     run = runner.task(dict(security_group_id=GROUP, retry_backoff=0.05, **EXAMPLES['cidr']))

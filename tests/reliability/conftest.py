@@ -17,7 +17,6 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-import yaml
 
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO / 'tests' / 'emulator'))
@@ -36,7 +35,6 @@ def _load_integration_helpers():
 
 PlaybookRunner = _load_integration_helpers().PlaybookRunner
 
-VPC_ID = 'vpc-demo-1'
 FIGURES = []
 
 
@@ -53,29 +51,12 @@ def pytest_terminal_summary(terminalreporter):
         terminalreporter.write_line('%s: %s' % (title, ', '.join('%s=%s' % item for item in figures.items())))
 
 
-def write_fixture(path, groups):
-    """The default fixture plus ``groups``: {group_id: {'egress': [...], 'filler_ingress': n}}."""
-    with open(harness.DEFAULT_FIXTURE, encoding='utf-8') as handle:
-        fixture = yaml.safe_load(handle)
-    main = next(account for account in fixture['accounts'] if account['name'] == 'main')
-    for group_id, spec in groups.items():
-        entry = dict(id=group_id, region='cn-hangzhou', name=group_id, description='reliability suite', vpc_id=VPC_ID)
-        if spec.get('egress'):
-            entry['egress'] = spec['egress']
-        if spec.get('filler_ingress'):
-            entry['filler_ingress'] = spec['filler_ingress']
-        main['security_groups'].append(entry)
-    with open(path, 'w', encoding='utf-8') as handle:
-        yaml.safe_dump(fixture, handle, sort_keys=False)
-
-
 class SuiteEmulator:
     """Starts an emulator on a fixture made for one test module; stopped even when the test fails."""
 
     def __init__(self, groups):
         self.directory = tempfile.TemporaryDirectory(prefix='ecs-reliability-')
-        fixture = os.path.join(self.directory.name, 'fixture.yml')
-        write_fixture(fixture, groups)
+        fixture = harness.write_fixture(os.path.join(self.directory.name, 'fixture.json'), groups)
         self.server = harness.Emulator(os.path.join(self.directory.name, 'state.sqlite'), fixture_path=fixture)
 
     def __enter__(self):

@@ -31,6 +31,23 @@ def _load_fixture(path):
     return yaml.safe_load(raw)
 
 
+def write_fixture(path, groups, account='main', base=DEFAULT_FIXTURE):
+    """Write to ``path`` (JSON) the fixture ``base`` plus ``groups`` in ``account``'s name; return ``path``.
+
+    ``groups`` maps a group id to its fixture keys (``egress``, ``filler_ingress``, ...); the group is
+    a VPC group in cn-hangzhou named after its id unless those keys say otherwise.
+    """
+    fixture = _load_fixture(base)
+    owner = next(entry for entry in fixture['accounts'] if entry['name'] == account)
+    for group_id, keys in groups.items():
+        group = dict(id=group_id, region='cn-hangzhou', name=group_id, vpc_id='vpc-demo-1')
+        group.update(keys)
+        owner['security_groups'].append(group)
+    with open(path, 'w', encoding='utf-8') as handle:
+        json.dump(fixture, handle, indent=1)
+    return path
+
+
 def credentials(name='main', fixture_path=DEFAULT_FIXTURE):
     """The access key called `name` in the fixture, with its account."""
     for account in _load_fixture(fixture_path).get('accounts') or []:
