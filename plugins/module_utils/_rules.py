@@ -445,21 +445,25 @@ def sorted_rules(rules):
 
 
 def deduplicate_desired(rules, where_of):
-    """Drop repeated rules from the desired list; the same rule twice with two descriptions is an error."""
+    """Merge repeated rules of the desired list into one, keeping the description whichever entry gives it.
+
+    The same rule twice with two different descriptions is an error naming both entries.
+    """
     seen = {}
-    unique = []
     for index, rule in enumerate(rules):
         key = rule.key()
-        if key in seen:
-            first_index, first = seen[key]
-            if rule.description is not None and first.description is not None and rule.description != first.description:
-                raise RuleError(where_of(index) + 'description',
-                                'this rule is the same as %s but with another description; a rule has one description'
-                                % where_of(first_index).rstrip('.'))
+        if key not in seen:
+            seen[key] = (index, rule)
             continue
-        seen[key] = (index, rule)
-        unique.append(rule)
-    return unique
+        first_index, first = seen[key]
+        if rule.description is None or rule.description == first.description:
+            continue
+        if first.description is not None:
+            raise RuleError(where_of(index) + 'description',
+                            'this rule is the same as %s but with another description; a rule has one description'
+                            % where_of(first_index).rstrip('.'))
+        seen[key] = (first_index, replace(first, description=rule.description))
+    return [rule for _index, rule in seen.values()]
 
 
 # ---------------------------------------------------------------------------------------------

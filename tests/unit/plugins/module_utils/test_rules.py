@@ -365,3 +365,14 @@ def test_bad_filters_name_the_option(options, option):
     with pytest.raises(RuleError) as info:
         _rules.parse_filters(options)
     assert str(info.value).startswith(option + ':')
+
+
+def test_a_repeated_rule_keeps_the_description_given_on_either_entry():
+    # The same rule written twice, the description only on the later entry (one address without mask,
+    # one with): the description must survive, not be dropped with the second entry.
+    first = user_rule(ip_protocol='udp', port_range='53/53', dest_cidr_ip='100.100.2.136')[0]
+    later = user_rule(ip_protocol='udp', port_range='53/53', dest_cidr_ip='100.100.2.136/32', description='resolver')[0]
+    merged = _rules.deduplicate_desired([first, later], lambda index: 'rules[%d].' % index)
+    assert [rule.description for rule in merged] == ['resolver']
+    plan = _rules.plan_changes([], merged)
+    assert [rule.description for rule in plan.authorize] == ['resolver']
