@@ -102,6 +102,28 @@ GROUP_OPTION_RULES = dict(
 )
 
 
+EMPTY_OPTION_HINTS = dict(
+    security_group_id='give the ID of a security group (sg-...) or use security_group_name',
+    security_group_name='give the exact name of a security group or use security_group_id',
+    vpc_id='give the VPC of the group named by security_group_name, or leave vpc_id out',
+    security_group_ids='give security group IDs (sg-...); an empty list asks for no group',
+)
+
+
+def check_group_options(params):
+    """Refuse a group option that was given but is blank (typically a variable that resolved to '').
+
+    Left through, a blank ID would fall back to a lookup by a name that is not there either.
+    """
+    for option in ('security_group_id', 'security_group_name', 'vpc_id'):
+        value = params.get(option)
+        if value is not None and not value.strip():
+            raise GroupLookupError('%s: is empty; %s' % (option, EMPTY_OPTION_HINTS[option]))
+    for index, value in enumerate(params.get('security_group_ids') or []):
+        if not value.strip():
+            raise GroupLookupError('security_group_ids: element %d is empty; %s' % (index, EMPTY_OPTION_HINTS['security_group_ids']))
+
+
 def target_group_id(call, params):
     """The group the task is about: ``security_group_id`` as given, or the one found by name."""
     if params.get('security_group_id'):

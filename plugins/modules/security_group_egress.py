@@ -509,6 +509,10 @@ class SecurityGroupEgress(AlicloudEcsModule):
     def run_module(self):
         params = self.module.params
         self.check_form()
+        try:
+            _groups.check_group_options(params)
+        except _groups.GroupLookupError as error:
+            self.module.fail_json(msg=str(error))
         warnings = []
         try:
             base_token = _rules.validate_client_token(params['client_token']) or uuid.uuid4().hex

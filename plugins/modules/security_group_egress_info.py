@@ -34,6 +34,8 @@ options:
   security_group_ids:
     description:
       - IDs of several security groups; their rules are returned per group in RV(security_groups).
+      - An empty list asks for no group and returns empty RV(security_groups) and RV(rules) without an API call,
+        so that a list built by a filter that matched nothing does no harm. An empty string in the list fails.
     type: list
     elements: str
   security_group_name:
@@ -186,7 +188,11 @@ class SecurityGroupEgressInfo(AlicloudEcsModule):
         except _rules.RuleError as error:
             self.module.fail_json(msg=str(error))
         try:
-            group_ids = params['security_group_ids'] or [_groups.target_group_id(self.call, params)]
+            _groups.check_group_options(params)
+            if params['security_group_ids'] is not None:
+                group_ids = params['security_group_ids']
+            else:
+                group_ids = [_groups.target_group_id(self.call, params)]
         except _groups.GroupLookupError as error:
             self.module.fail_json(msg=str(error), request_ids=self.request_ids)
 

@@ -300,3 +300,34 @@ def test_a_classic_group_reads_both_nic_types_and_defaults_to_internet(fresh, ru
     assert sorted(entry['params']['NicType'] for entry in reads) == ['internet', 'intranet']
     again = runner.task(dict(security_group_id='sg-demo-classic', ip_protocol='tcp', port_range='80', dest_cidr_ip='0.0.0.0/0'))
     assert again.result['changed'] is False
+
+
+@pytest.mark.parametrize('group_options, option', [
+    (dict(security_group_id=''), 'security_group_id'),
+    (dict(security_group_id='  '), 'security_group_id'),
+    (dict(security_group_name=''), 'security_group_name'),
+    (dict(security_group_name='demo-web', vpc_id=''), 'vpc_id'),
+])
+def test_an_empty_group_identifier_fails_naming_it_before_any_call(fresh, runner, group_options, option):
+    # A variable that resolved to '' must not turn into a lookup of a group named None.
+    run = runner.task(dict(ip_protocol='tcp', port_range='22/22', dest_cidr_ip='10.0.0.0/8', **group_options))
+    assert run.failed
+    assert run.result['msg'].startswith('%s: is empty' % option), run.result['msg']
+    assert 'None' not in run.result['msg']
+    assert calls(fresh) == []
+
+
+def test_a_rule_listed_twice_gets_the_description_of_either_entry(fresh, runner):
+    rules = [dict(ip_protocol='udp', port_range='53/53', dest_cidr_ip='100.100.2.136'),
+             dict(ip_protocol='udp', port_range='53/53', dest_cidr_ip='100.100.2.136/32', description='resolver')]
+    first = runner.task(dict(security_group_id=GROUP, rules=rules))
+    assert not first.failed, first.output
+    assert [rule['description'] for rule in egress(fresh)] == ['resolver']
+    # On an existing rule without a description, the description is applied in place.
+    fresh.reset()
+    runner.task(dict(security_group_id=GROUP, rules=rules[:1]))
+    second = runner.task(dict(security_group_id=GROUP, rules=rules))
+    assert second.result['changed'] is True and [rule['description'] for rule in second.result['updated']] == ['resolver']
+    assert [rule['description'] for rule in egress(fresh)] == ['resolver']
+    again = runner.task(dict(security_group_id=GROUP, rules=rules))
+    assert again.result['changed'] is False

@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import pytest
 import yaml
 
 
@@ -84,3 +85,23 @@ def test_a_missing_or_ambiguous_name_fails_clearly(fresh, runner):
     ambiguous = info(runner, dict(security_group_name='demo-dup'))
     assert ambiguous.failed and 'security groups are named' in ambiguous.result['msg']
     assert 'give security_group_id or vpc_id' in ambiguous.result['msg']
+
+
+@pytest.mark.parametrize('group_options, option', [
+    (dict(security_group_id=''), 'security_group_id'),
+    (dict(security_group_name=' '), 'security_group_name'),
+    (dict(security_group_ids=['sg-demo-web', '']), 'security_group_ids'),
+])
+def test_an_empty_group_identifier_fails_naming_it_before_any_call(fresh, runner, group_options, option):
+    run = info(runner, group_options)
+    assert run.failed
+    assert run.result['msg'].startswith('%s: ' % option) and 'empty' in run.result['msg'], run.result['msg']
+    assert fresh.requests() == []
+
+
+def test_an_empty_list_of_ids_returns_no_groups_without_a_call(fresh, runner):
+    # Documented choice: security_group_ids: [] (say, from a filter that matched nothing) asks for no group.
+    run = info(runner, dict(security_group_ids=[]))
+    assert not run.failed, run.output
+    assert run.result['security_groups'] == [] and run.result['rules'] == []
+    assert fresh.requests() == []
