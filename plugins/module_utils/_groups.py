@@ -10,7 +10,7 @@ and tests can pass anything that answers like the API.
 
 from __future__ import annotations
 
-from ansible_collections.alicloud.ecs.plugins.module_utils import _rules
+from ansible_collections.alicloud.ecs.plugins.module_utils._rule_model import EGRESS, INGRESS, rule_from_api, sorted_rules
 
 DESCRIBE_RULES_PAGE_SIZE = 1000
 DESCRIBE_GROUPS_PAGE_SIZE = 100
@@ -21,17 +21,21 @@ class GroupLookupError(ValueError):
 
 
 class GroupRules:
-    """What one read of a group tells: its network type, its egress rules and its total rule count."""
+    """What one read of a group tells: its network type, its rules per direction and its total rule count."""
 
-    def __init__(self, security_group_id, vpc_id, egress, total_rule_count):
+    def __init__(self, security_group_id, vpc_id, egress, ingress, total_rule_count):
         self.security_group_id = security_group_id
         self.vpc_id = vpc_id
         self.egress = egress
+        self.ingress = ingress
         self.total_rule_count = total_rule_count
 
     @property
     def is_vpc(self):
         return bool(self.vpc_id)
+
+    def rules(self, direction):
+        return self.egress if direction is EGRESS else self.ingress
 
 
 def _pages(call, action, query):
@@ -45,7 +49,7 @@ def _pages(call, action, query):
 
 
 def read_group_rules(call, security_group_id):
-    """Read every rule of the group, all pages, in one pass for a VPC group.
+    """Read every rule of the group, both directions and all pages, in one pass for a VPC group.
 
     Direction=all, because the 200-rule limit counts ingress and egress together. A classic network
     group needs a second pass: the API lists one NIC type per call there, internet by default.
@@ -61,9 +65,13 @@ def read_group_rules(call, security_group_id):
     permissions = []
     for body in pages:
         permissions.extend(((body.get('Permissions') or {}).get('Permission')) or [])
-    egress = [_rules.rule_from_api(item, bool(vpc_id)) for item in permissions
-              if str(item.get('Direction') or 'egress').lower() == 'egress']
-    return GroupRules(security_group_id, vpc_id, _rules.sorted_rules(egress), len(permissions))
+    by_direction = dict((direction, []) for direction in (EGRESS, INGRESS))
+    for item in permissions:
+        # With Direction=all every Permission names its own; one that does not was always read as egress.
+        direction = INGRESS if str(item.get('Direction') or '').lower() == 'ingress' else EGRESS
+        by_direction[direction].append(rule_from_api(direction, item, bool(vpc_id)))
+    return GroupRules(security_group_id, vpc_id, sorted_rules(by_direction[EGRESS]), sorted_rules(by_direction[INGRESS]),
+                      len(permissions))
 
 
 def find_group_id(call, name, vpc_id=None):

@@ -441,155 +441,16 @@ error:
       type: str
 """
 
-import uuid
-
-from ansible_collections.alicloud.ecs.plugins.module_utils._base import (
-    AlicloudAnsibleModule, AlicloudEcsModule, ApiError, alicloud_argument_spec,
-)
-from ansible_collections.alicloud.ecs.plugins.module_utils import _groups, _rules
-
-RULE_OPTION_NAMES = (
-    'ip_protocol', 'port_range', 'source_port_range', 'dest_cidr_ip', 'ipv6_dest_cidr_ip', 'dest_group_id',
-    'dest_group_owner_id', 'dest_group_owner_account', 'dest_prefix_list_id', 'source_cidr_ip', 'ipv6_source_cidr_ip',
-    'policy', 'priority', 'nic_type', 'description',
-)
+from ansible_collections.alicloud.ecs.plugins.module_utils._rule_model import EGRESS
+from ansible_collections.alicloud.ecs.plugins.module_utils._rule_module import RuleModule, run_rule_module
 
 
-def rule_argument_spec():
-    spec = dict((name, dict(type='str')) for name in RULE_OPTION_NAMES)
-    spec['priority'] = dict(type='int')
-    return spec
-
-
-def argument_spec():
-    spec = alicloud_argument_spec()
-    spec.update(rule_argument_spec())
-    rule_suboptions = rule_argument_spec()
-    rule_suboptions['ip_protocol']['required'] = True
-    rule_suboptions.update(security_group_rule_id=dict(type='str'), create_time=dict(type='str'))
-    spec.update(_groups.group_argument_spec())
-    spec.update(
-        state=dict(type='str', choices=['present', 'absent'], default='present'),
-        purge_rules=dict(type='bool', default=False),
-        rules=dict(type='list', elements='dict', options=rule_suboptions),
-        client_token=dict(type='str', no_log=False),
-    )
-    return spec
-
-
-def diff_view(rules):
-    """Rules as the diff shows them: identity and description only, without ids or empty fields."""
-    view = []
-    for rule in rules:
-        item = dict((name, value) for name, value in rule.to_dict().items()
-                    if value is not None and name not in ('security_group_rule_id', 'create_time'))
-        view.append(item)
-    return view
-
-
-class SecurityGroupEgress(AlicloudEcsModule):
-
-    def desired_rules(self, warnings):
-        """Parse the requested rules (no API needed): any mistake fails here, before any call."""
-        params = self.module.params
-        if params['rules'] is not None:
-            return [_rules.parse_rule(item, 'rules[%d].' % index, warnings) for index, item in enumerate(params['rules'])]
-        return [_rules.parse_rule(dict((name, params[name]) for name in RULE_OPTION_NAMES), '', warnings)]
-
-    def check_form(self):
-        params = self.module.params
-        if params['purge_rules'] and params['rules'] is None:
-            self.module.fail_json(msg='purge_rules: requires rules (rules: [] with purge_rules: true removes every egress rule)')
-        if params['purge_rules'] and params['state'] == 'absent':
-            self.module.fail_json(msg='purge_rules: applies only with state=present')
-        if params['rules'] is None and params['ip_protocol'] is None:
-            self.module.fail_json(msg='ip_protocol: is required unless rules is given; give one rule with ip_protocol, '
-                                      'port_range and a destination, or a list in rules')
-
-    def run_module(self):
-        params = self.module.params
-        self.check_form()
-        try:
-            _groups.check_group_options(params)
-        except _groups.GroupLookupError as error:
-            self.module.fail_json(msg=str(error))
-        warnings = []
-        try:
-            base_token = _rules.validate_client_token(params['client_token']) or uuid.uuid4().hex
-            desired = self.desired_rules(warnings)
-        except _rules.RuleError as error:
-            self.module.fail_json(msg=str(error))
-
-        try:
-            group_id = _groups.target_group_id(self.call, params)
-        except _groups.GroupLookupError as error:
-            self.module.fail_json(msg=str(error), request_ids=self.request_ids)
-        group = _groups.read_group_rules(self.call, group_id)
-        try:
-            resolved = [_rules.resolve_rule(rule, group.is_vpc, group_id, self.where(index), warnings)
-                        for index, rule in enumerate(desired)]
-            resolved = _rules.deduplicate_desired(resolved, self.where)
-            plan = _rules.plan_changes(group.egress, resolved, params['state'], params['purge_rules'])
-            _rules.check_rule_limit(plan, group.total_rule_count)
-        except _rules.RuleError as error:
-            self.module.fail_json(msg=str(error), request_ids=self.request_ids)
-        for warning in warnings:
-            self.module.warn(warning)
-
-        self.result.update(
-            changed=plan.changed,
-            security_group_id=group_id,
-            rules=[rule.to_dict() for rule in plan.after()],
-            added=[rule.to_dict() for rule in plan.authorize],
-            removed=[rule.to_dict() for rule in plan.revoke],
-            updated=[rule.to_dict() for rule in plan.updated_rules()],
-        )
-        if self.module._diff:
-            self.result['diff'] = dict(before=dict(egress_rules=diff_view(plan.before)),
-                                       after=dict(egress_rules=diff_view(plan.after())))
-        if plan.changed and not self.module.check_mode:
-            self.apply(plan, group_id, base_token)
-
-    def where(self, index):
-        return 'rules[%d].' % index if self.module.params['rules'] is not None else ''
-
-    def apply(self, plan, group_id, base_token):
-        """Write the plan: descriptions, then removals, then additions (removing first keeps under the limit)."""
-        done = dict(updated=[], removed=[], added=[])
-
-        def write(action, query):
-            query = dict(query, SecurityGroupId=group_id)
-            query['ClientToken'] = _rules.derive_client_token(base_token, action, query)
-            self.call(action, query, write=True)
-
-        try:
-            for rule, description in plan.update:
-                write('ModifySecurityGroupEgressRule', dict(SecurityGroupRuleId=rule.security_group_rule_id, Description=description))
-                done['updated'].append(rule.to_dict())
-            for batch in _rules.batches(plan.revoke):
-                write('RevokeSecurityGroupEgress', _rules.revoke_params(batch))
-                done['removed'].extend(rule.to_dict() for rule in batch)
-            for batch in _rules.batches(plan.authorize):
-                write('AuthorizeSecurityGroupEgress', _rules.authorize_params(batch))
-                done['added'].extend(rule.to_dict() for rule in batch)
-        except ApiError as error:
-            # Report what really happened, not the plan: the group is now somewhere in between.
-            anything_done = any(done.values())
-            self.result.pop('rules', None)
-            self.result.update(changed=anything_done, **done)
-            self.fail_api(error, note='changes applied before the failure: %d updated, %d removed, %d added'
-                          % (len(done['updated']), len(done['removed']), len(done['added'])) if anything_done else None)
+class SecurityGroupEgress(RuleModule):
+    DIRECTION = EGRESS
 
 
 def main():
-    module = AlicloudAnsibleModule(
-        argument_spec=argument_spec(),
-        mutually_exclusive=[('rules', name) for name in RULE_OPTION_NAMES] + _groups.GROUP_OPTION_RULES['mutually_exclusive'],
-        required_one_of=_groups.GROUP_OPTION_RULES['required_one_of'],
-        required_by=_groups.GROUP_OPTION_RULES['required_by'],
-        supports_check_mode=True,
-    )
-    SecurityGroupEgress(module).execute()
+    run_rule_module(SecurityGroupEgress)
 
 
 if __name__ == '__main__':

@@ -164,59 +164,16 @@ request_ids:
   elements: str
 """
 
-from ansible_collections.alicloud.ecs.plugins.module_utils._base import AlicloudAnsibleModule, AlicloudEcsModule, alicloud_argument_spec
-from ansible_collections.alicloud.ecs.plugins.module_utils import _groups, _rules
-
-FILTER_OPTIONS = dict(
-    ip_protocol=dict(type='str'),
-    policy=dict(type='str'),
-    nic_type=dict(type='str'),
-    dest_cidr_ip=dict(type='str'),
-    ipv6_dest_cidr_ip=dict(type='str'),
-    dest_group_id=dict(type='str'),
-    dest_prefix_list_id=dict(type='str'),
-    port=dict(type='int'),
-)
+from ansible_collections.alicloud.ecs.plugins.module_utils._rule_model import EGRESS
+from ansible_collections.alicloud.ecs.plugins.module_utils._rule_module import RuleInfoModule, run_rule_info_module
 
 
-class SecurityGroupEgressInfo(AlicloudEcsModule):
-
-    def run_module(self):
-        params = self.module.params
-        try:
-            filters = _rules.parse_filters(params)
-        except _rules.RuleError as error:
-            self.module.fail_json(msg=str(error))
-        try:
-            _groups.check_group_options(params)
-            if params['security_group_ids'] is not None:
-                group_ids = params['security_group_ids']
-            else:
-                group_ids = [_groups.target_group_id(self.call, params)]
-        except _groups.GroupLookupError as error:
-            self.module.fail_json(msg=str(error), request_ids=self.request_ids)
-
-        groups = []
-        for group_id in dict.fromkeys(group_ids):
-            group = _groups.read_group_rules(self.call, group_id)
-            rules = [rule.to_dict() for rule in group.egress if _rules.rule_matches(rule, filters)]
-            groups.append(dict(security_group_id=group_id, vpc_id=group.vpc_id, total_rule_count=group.total_rule_count, rules=rules))
-        self.result.update(security_groups=groups, rules=[rule for group in groups for rule in group['rules']])
+class SecurityGroupEgressInfo(RuleInfoModule):
+    DIRECTION = EGRESS
 
 
 def main():
-    spec = alicloud_argument_spec()
-    spec.update(_groups.group_argument_spec())
-    spec.update(security_group_ids=dict(type='list', elements='str'))
-    spec.update(FILTER_OPTIONS)
-    module = AlicloudAnsibleModule(
-        argument_spec=spec,
-        required_one_of=[('security_group_id', 'security_group_ids', 'security_group_name')],
-        mutually_exclusive=[('security_group_id', 'security_group_ids', 'security_group_name')],
-        required_by=_groups.GROUP_OPTION_RULES['required_by'],
-        supports_check_mode=True,
-    )
-    SecurityGroupEgressInfo(module).execute()
+    run_rule_info_module(SecurityGroupEgressInfo)
 
 
 if __name__ == '__main__':

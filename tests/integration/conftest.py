@@ -81,10 +81,10 @@ class PlaybookRunner:
         results = [json.loads(line) for line in record.read_text(encoding='utf-8').splitlines()] if record.exists() else []
         return PlaybookRun(process, results)
 
-    def task(self, args, check=False, diff=False, credentials='main', env=None, verbosity=0):
+    def task(self, args, check=False, diff=False, credentials='main', env=None, verbosity=0, module='security_group_egress'):
         """Run the module once, as a one-task playbook, and return the run."""
         play = [dict(name='one task', hosts='localhost', gather_facts=False, tasks=[
-            dict(name='under test', **{'alicloud.ecs.security_group_egress': args})])]
+            dict(name='under test', **{'alicloud.ecs.%s' % module: args})])]
         self.count += 1
         path = self.workdir / ('play-%d.yml' % self.count)
         path.write_text(yaml.safe_dump(play, sort_keys=False), encoding='utf-8')

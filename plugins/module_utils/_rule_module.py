@@ -1,0 +1,190 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, alicloud.ecs contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""What the rule modules of both directions share: options, reading, planning, writing, results.
+
+A module of one direction (security_group_egress, security_group_ingress and their info modules) is
+a subclass that names its Direction; everything else is here, written once.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from ansible_collections.alicloud.ecs.plugins.module_utils import _filters, _groups, _planning
+from ansible_collections.alicloud.ecs.plugins.module_utils._base import (
+    AlicloudAnsibleModule, AlicloudEcsModule, alicloud_argument_spec,
+)
+from ansible_collections.alicloud.ecs.plugins.module_utils._rule_model import parse_rule, resolve_rule
+from ansible_collections.alicloud.ecs.plugins.module_utils._rule_writes import PartialApplyError, apply_plan
+from ansible_collections.alicloud.ecs.plugins.module_utils._values import RuleError, validate_client_token
+
+
+def rule_argument_spec(direction):
+    """The options of one rule of ``direction``, at the top level or as an element of ``rules``."""
+    spec = dict((name, dict(type='str')) for name in direction.settable_options)
+    spec['priority'] = dict(type='int')
+    return spec
+
+
+def rule_module_argument_spec(direction):
+    spec = alicloud_argument_spec()
+    spec.update(rule_argument_spec(direction))
+    rule_suboptions = rule_argument_spec(direction)
+    rule_suboptions['ip_protocol']['required'] = True
+    rule_suboptions.update(security_group_rule_id=dict(type='str'), create_time=dict(type='str'))
+    spec.update(_groups.group_argument_spec())
+    spec.update(
+        state=dict(type='str', choices=['present', 'absent'], default='present'),
+        purge_rules=dict(type='bool', default=False),
+        rules=dict(type='list', elements='dict', options=rule_suboptions),
+        client_token=dict(type='str', no_log=False),
+    )
+    return spec
+
+
+def diff_view(rules):
+    """Rules as the diff shows them: identity and description only, without ids or empty fields."""
+    view = []
+    for rule in rules:
+        item = dict((name, value) for name, value in rule.to_dict().items()
+                    if value is not None and name not in ('security_group_rule_id', 'create_time'))
+        view.append(item)
+    return view
+
+
+def desired_rules(direction, params, warnings):
+    """Parse the requested rules of a rule module (no API needed): any mistake raises RuleError, before any call."""
+    if params['rules'] is not None:
+        return [parse_rule(direction, item, 'rules[%d].' % index, warnings) for index, item in enumerate(params['rules'])]
+    return [parse_rule(direction, dict((name, params[name]) for name in direction.settable_options), '', warnings)]
+
+
+class RuleModule(AlicloudEcsModule):
+    """A module that manages the rules of one direction of one security group."""
+
+    DIRECTION = None
+
+    def check_form(self):
+        params = self.module.params
+        if params['purge_rules'] and params['rules'] is None:
+            self.module.fail_json(msg='purge_rules: requires rules (rules: [] with purge_rules: true removes every %s rule)'
+                                      % self.DIRECTION.name)
+        if params['purge_rules'] and params['state'] == 'absent':
+            self.module.fail_json(msg='purge_rules: applies only with state=present')
+        if params['rules'] is None and params['ip_protocol'] is None:
+            self.module.fail_json(msg='ip_protocol: is required unless rules is given; give one rule with ip_protocol, '
+                                      'port_range and a %s, or a list in rules' % self.DIRECTION.peer_noun)
+        try:
+            _groups.check_group_options(params)
+        except _groups.GroupLookupError as error:
+            self.module.fail_json(msg=str(error))
+
+    def where(self, index):
+        return 'rules[%d].' % index if self.module.params['rules'] is not None else ''
+
+    def run_module(self):
+        params = self.module.params
+        direction = self.DIRECTION
+        self.check_form()
+        warnings = []
+        try:
+            base_token = validate_client_token(params['client_token']) or uuid.uuid4().hex
+            desired = desired_rules(direction, params, warnings)
+        except RuleError as error:
+            self.module.fail_json(msg=str(error))
+
+        try:
+            group_id = _groups.target_group_id(self.call, params)
+        except _groups.GroupLookupError as error:
+            self.module.fail_json(msg=str(error), request_ids=self.request_ids)
+        group = _groups.read_group_rules(self.call, group_id)
+        try:
+            resolved = [resolve_rule(rule, group.is_vpc, group_id, self.where(index), warnings)
+                        for index, rule in enumerate(desired)]
+            resolved = _planning.deduplicate_desired(resolved, self.where)
+            plan = _planning.plan_changes(group.rules(direction), resolved, params['state'], params['purge_rules'])
+            _planning.check_rule_limit(plan, group.total_rule_count)
+        except RuleError as error:
+            self.module.fail_json(msg=str(error), request_ids=self.request_ids)
+        for warning in warnings:
+            self.module.warn(warning)
+
+        self.result.update(
+            changed=plan.changed,
+            security_group_id=group_id,
+            rules=[rule.to_dict() for rule in plan.after()],
+            added=[rule.to_dict() for rule in plan.authorize],
+            removed=[rule.to_dict() for rule in plan.revoke],
+            updated=[rule.to_dict() for rule in plan.updated_rules()],
+        )
+        if self.module._diff:
+            key = '%s_rules' % direction.name
+            self.result['diff'] = dict(before={key: diff_view(plan.before)}, after={key: diff_view(plan.after())})
+        if plan.changed and not self.module.check_mode:
+            self.apply(plan, group_id, base_token)
+
+    def apply(self, plan, group_id, base_token):
+        try:
+            apply_plan(self.call, self.DIRECTION, plan, group_id, base_token)
+        except PartialApplyError as failure:
+            # Report what really happened, not the plan: the group is now somewhere in between.
+            self.result.pop('rules', None)
+            self.result.update(changed=bool(failure.applied), **failure.applied.as_result())
+            self.fail_api(failure.error, note=failure.note())
+
+
+def run_rule_module(module_class):
+    direction = module_class.DIRECTION
+    module = AlicloudAnsibleModule(
+        argument_spec=rule_module_argument_spec(direction),
+        mutually_exclusive=[('rules', name) for name in direction.settable_options] + _groups.GROUP_OPTION_RULES['mutually_exclusive'],
+        required_one_of=_groups.GROUP_OPTION_RULES['required_one_of'],
+        required_by=_groups.GROUP_OPTION_RULES['required_by'],
+        supports_check_mode=True,
+    )
+    module_class(module).execute()
+
+
+class RuleInfoModule(AlicloudEcsModule):
+    """A module that lists the rules of one direction of one or more groups, optionally filtered."""
+
+    DIRECTION = None
+
+    def run_module(self):
+        params = self.module.params
+        try:
+            filters = _filters.parse_filters(self.DIRECTION, params)
+        except RuleError as error:
+            self.module.fail_json(msg=str(error))
+        try:
+            _groups.check_group_options(params)
+            if params['security_group_ids'] is not None:
+                group_ids = params['security_group_ids']
+            else:
+                group_ids = [_groups.target_group_id(self.call, params)]
+        except _groups.GroupLookupError as error:
+            self.module.fail_json(msg=str(error), request_ids=self.request_ids)
+
+        groups = []
+        for group_id in dict.fromkeys(group_ids):
+            group = _groups.read_group_rules(self.call, group_id)
+            rules = [rule.to_dict() for rule in group.rules(self.DIRECTION) if _filters.rule_matches(rule, filters)]
+            groups.append(dict(security_group_id=group_id, vpc_id=group.vpc_id, total_rule_count=group.total_rule_count, rules=rules))
+        self.result.update(security_groups=groups, rules=[rule for group in groups for rule in group['rules']])
+
+
+def run_rule_info_module(module_class):
+    spec = alicloud_argument_spec()
+    spec.update(_groups.group_argument_spec())
+    spec.update(security_group_ids=dict(type='list', elements='str'))
+    spec.update(_filters.filter_argument_spec(module_class.DIRECTION))
+    module = AlicloudAnsibleModule(
+        argument_spec=spec,
+        required_one_of=[('security_group_id', 'security_group_ids', 'security_group_name')],
+        mutually_exclusive=[('security_group_id', 'security_group_ids', 'security_group_name')],
+        required_by=_groups.GROUP_OPTION_RULES['required_by'],
+        supports_check_mode=True,
+    )
+    module_class(module).execute()

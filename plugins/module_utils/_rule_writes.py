@@ -1,0 +1,72 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, alicloud.ecs contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""Carrying out a ChangePlan through the API, and knowing what was applied when a write fails."""
+
+from __future__ import annotations
+
+from ansible_collections.alicloud.ecs.plugins.module_utils import _planning, _wire
+from ansible_collections.alicloud.ecs.plugins.module_utils._base import ApiError
+
+
+class AppliedChanges:
+    """The rules written so far, in the form the modules return them."""
+
+    def __init__(self):
+        self.updated = []
+        self.removed = []
+        self.added = []
+
+    def __bool__(self):
+        return bool(self.updated or self.removed or self.added)
+
+    def as_result(self):
+        return dict(updated=self.updated, removed=self.removed, added=self.added)
+
+    def summary(self):
+        return '%d updated, %d removed, %d added' % (len(self.updated), len(self.removed), len(self.added))
+
+
+class PartialApplyError(Exception):
+    """A write failed; ``applied`` holds what the writes before it changed, ``error`` why it failed."""
+
+    def __init__(self, error, applied):
+        super().__init__(str(error))
+        self.error = error
+        self.applied = applied
+
+    def note(self):
+        """What the failure message adds, or None when nothing was changed."""
+        if not self.applied:
+            return None
+        return 'changes applied before the failure: %s' % self.applied.summary()
+
+
+def apply_plan(call, direction, plan, group_id, base_token, applied=None):
+    """Write the plan: descriptions, then removals, then additions (removing first keeps under the limit).
+
+    ``call(action, query, write=True)`` performs one API call and raises on failure. Each write carries
+    a ClientToken derived from ``base_token`` and its own parameters, so a retried write is applied once.
+    An ApiError of ``call`` is raised again as PartialApplyError with what was applied before it.
+    """
+    applied = AppliedChanges() if applied is None else applied
+
+    def write(action, query):
+        query = dict(query, SecurityGroupId=group_id)
+        query['ClientToken'] = _planning.derive_client_token(base_token, action, query)
+        call(action, query, write=True)
+
+    try:
+        for rule, description in plan.update:
+            write(direction.modify_action, _wire.modify_description_params(rule, description))
+            applied.updated.append(rule.to_dict())
+        for batch in _wire.batches(plan.revoke):
+            write(direction.revoke_action, _wire.revoke_params(batch))
+            applied.removed.extend(rule.to_dict() for rule in batch)
+        for batch in _wire.batches(plan.authorize):
+            write(direction.authorize_action, _wire.authorize_params(batch))
+            applied.added.extend(rule.to_dict() for rule in batch)
+    except ApiError as error:
+        raise PartialApplyError(error, applied) from None
+    return applied
