@@ -2,15 +2,21 @@
 # Copyright: (c) 2026, alicloud.ecs contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""Unit and integration tests against every ansible-core line that meta/runtime.yml admits.
+"""Unit and integration tests against every ansible-core line that meta/runtime.yml admits, and
+against both ends of the SDK ranges that requirements.txt allows, with and without deferred imports.
 
-    nox                                    every line (2.18 and 2.19)
+    nox                                    everything below
+    nox -s tests                           every ansible-core line (2.18 and 2.19)
     nox -s "tests(ansible_core='2.18')"    one line
-    nox -t other-lines                     the lines .venv does not have: what `make compat` runs
+    nox -s sdk                             lowest and highest SDK releases, deferred and eager imports
+    nox -t compat                          what `make compat` runs: the line .venv does not have, and the
+                                           lowest SDK releases with eager imports
 
 Who runs what: `make test` runs units and integration on the ansible-core of .venv (the pin in
-requirements-dev.txt, 2.19) in its own `units` and `integration` stages, and the remaining
-line(s) through `make compat` (mk/compat.mk). Plain `nox` runs all lines, the .venv one included.
+requirements-dev.txt, 2.19), the SDK pins of requirements-dev.txt and deferred imports, in its own
+`units` and `integration` stages; `make compat` (mk/compat.mk) adds the sessions tagged compat, so
+that the other ansible-core line, the lower end of every SDK range and the eager import path each
+run on every change. Plain `nox` runs every combination.
 
 Only lines with a release that installs on Python 3.11 are listed; 2.20 and later need
 Python >= 3.12. Each line uses its newest patch release.
@@ -43,15 +49,18 @@ LINE_OVERRIDES = {
     '2.19': {},
 }
 
+DEFER_SWITCH = 'ALICLOUD_ECS_DEFER_IMPORTS'
+SDK_BOUNDS = ('lowest', 'highest')
+
 PROXY_VARIABLES = ('HTTP_PROXY', 'http_proxy', 'HTTPS_PROXY', 'https_proxy', 'ALL_PROXY', 'all_proxy')
 
 nox.options.error_on_external_run = True
 
-# `python -m pytest` as the Makefile's run_pytest runs it, exit status 5 (nothing collected)
-# included: a warning, not a failure, so that a suite being written does not break the run.
+# `python -m pytest` as the Makefile's run_pytest runs it: exit status 5 (nothing collected) fails the
+# session with a message saying so, since a suite that silently stopped running must not pass.
 RUN_PYTEST = ('import sys, pytest; status = pytest.main(sys.argv[1:]); '
-              'status == 5 and print("WARNING: pytest collected no tests in " + sys.argv[-1]); '
-              'sys.exit(0 if status == 5 else status)')
+              'status == 5 and print("ERROR: pytest collected no tests in " + sys.argv[-1]); '
+              'sys.exit(status)')
 
 
 def _canonical(name):
@@ -88,15 +97,45 @@ def _constraints(line):
 
 
 def _lines():
-    # The .venv line carries no tag, so that `-t other-lines` leaves out what `make test`
+    # The .venv line carries no tag, so that `-t compat` leaves out what `make test`
     # already runs in its units and integration stages.
     main = _main_line()
-    return [nox.param(line, tags=[] if line == main else ['other-lines']) for line in sorted(LINE_OVERRIDES)]
+    return [nox.param(line, tags=[] if line == main else ['compat']) for line in sorted(LINE_OVERRIDES)]
 
 
-def _install(session, line):
-    """Install the exact pins, unless this reused venv already has exactly these."""
-    constraints = _constraints(line)
+def _runtime_lower_bounds():
+    """{canonical name: lowest version} of every package in requirements.txt (each must have a >= bound)."""
+    bounds = {}
+    for line in REQUIREMENTS.read_text(encoding='utf-8').splitlines():
+        line = line.split('#', 1)[0].strip()
+        if not line:
+            continue
+        match = re.match(r'^([A-Za-z0-9_.-]+)\s*>=\s*([^,;\s]+)', line)
+        if not match:
+            raise ValueError('requirements.txt: %r has no lower bound (>=)' % line)
+        bounds[_canonical(match.group(1))] = match.group(2)
+    return bounds
+
+
+def _sdk_constraints(bound):
+    """The main line's pins, with the runtime packages at their lower bound, or left to their range (highest)."""
+    pins = _pins(_main_line())
+    for name, lowest in _runtime_lower_bounds().items():
+        if bound == 'lowest':
+            pins[name] = lowest
+        else:
+            pins.pop(name, None)
+    return ''.join('%s==%s\n' % item for item in sorted(pins.items()))
+
+
+def _sdk_params():
+    return [nox.param(bound, imports, tags=['compat'] if (bound, imports) == ('lowest', 'eager') else [])
+            for bound in SDK_BOUNDS for imports in ('deferred', 'eager')]
+
+
+def _install(session, constraints):
+    """Install ansible-core and the runtime and test requirements under ``constraints``, unless this
+    reused venv already has exactly these."""
     packages = ['ansible-core', '-r', str(REQUIREMENTS), *TEST_REQUIREMENTS]
     digest = hashlib.sha256('\n'.join([constraints, REQUIREMENTS.read_text(encoding='utf-8'), *packages])
                             .encode('utf-8')).hexdigest()[:16]
@@ -109,7 +148,8 @@ def _install(session, line):
         old.unlink()
     constraints_file = venv / 'constraints.txt'
     constraints_file.write_text(constraints, encoding='utf-8')
-    session.install('--disable-pip-version-check', '-c', str(constraints_file), *packages)
+    # --upgrade: where a range is left open (the highest SDK end), take the newest release it allows.
+    session.install('--disable-pip-version-check', '--upgrade', '-c', str(constraints_file), *packages)
     session.run('python', '-m', 'pip', 'check', '--disable-pip-version-check', silent=True)
     stamp.touch()
 
@@ -123,9 +163,8 @@ def _stage(session):
 
 
 def _pytest(session, target, cwd, pythonpath, env):
-    if not any((ROOT / target).rglob('test_*.py')):
-        session.log('SKIP: no %s/**/test_*.py' % target)
-        return
+    if not (ROOT / target).is_dir():
+        session.error('the test folder %s is missing' % target)
     outer = os.environ.get('PYTHONPATH')
     env = dict(env, PYTHONPATH=os.pathsep.join([str(pythonpath)] + ([outer] if outer else [])))
     with session.chdir(cwd):
@@ -136,13 +175,35 @@ def _pytest(session, target, cwd, pythonpath, env):
 @nox.parametrize('ansible_core', _lines())
 def tests(session, ansible_core):
     """tests/unit and tests/integration on the newest release of one ansible-core line."""
-    _install(session, ansible_core)
+    _install(session, _constraints(ansible_core))
     version = session.run('python', '-c', 'import ansible.release; print(ansible.release.__version__)',
                           silent=True).strip()
     expected = _pins(ansible_core)['ansible-core']
     if version != expected:
         session.error('ansible-core %s installed, %s expected' % (version, expected))
     session.log('ansible-core %s' % version)
+    _run_suites(session, {})
+
+
+@nox.session(python='3.11', reuse_venv=True)
+@nox.parametrize('bound, imports', _sdk_params())
+def sdk(session, bound, imports):
+    """tests/unit and tests/integration on the lowest or highest SDK releases requirements.txt allows,
+    with the SDK's rarely used imports deferred (the default) or eager (ALICLOUD_ECS_DEFER_IMPORTS=0)."""
+    _install(session, _sdk_constraints(bound))
+    names = sorted(_runtime_lower_bounds())
+    installed = session.run('python', '-c', 'import sys; from importlib.metadata import version; '
+                            'print(" ".join("%s==%s" % (name, version(name)) for name in sys.argv[1:]))', *names,
+                            silent=True).strip()
+    session.log('%s SDK releases, %s imports: %s' % (bound, imports, installed))
+    if bound == 'lowest':
+        wanted = ' '.join('%s==%s' % item for item in sorted(_runtime_lower_bounds().items()))
+        if installed != wanted:
+            session.error('installed %s, expected the lower bounds %s' % (installed, wanted))
+    _run_suites(session, {DEFER_SWITCH: '1' if imports == 'deferred' else '0'})
+
+
+def _run_suites(session, extra_env):
     _stage(session)
     # The variables the Makefile exports, so that a plain `nox` runs like `make`; the tests talk
     # to the loopback emulator only, through an SDK that would send even that through a proxy.
@@ -155,6 +216,7 @@ def tests(session, ansible_core):
         'PYTHONDONTWRITEBYTECODE': '1',
     }
     env.update(dict.fromkeys(PROXY_VARIABLES))
+    env.update(extra_env)
     (ANSIBLE_HOME / 'tmp').mkdir(parents=True, exist_ok=True)
     _pytest(session, 'tests/unit', STAGE, BUILD, env)
     _pytest(session, 'tests/integration', ROOT, ROOT / 'tests' / 'emulator', env)

@@ -70,6 +70,7 @@ requirements:
   - python >= 3.9
   - alibabacloud-tea-openapi
   - alibabacloud-credentials
+  - darabonba-core
 notes:
   - All modules of this collection belong to the action group C(alicloud.ecs.alicloud), so the connection options
     can be set once with C(module_defaults).

@@ -12,9 +12,9 @@ from ansible_collections.alicloud.ecs.plugins.module_utils._values import (
 
 # The roles a user can filter on, with how to make the filter value canonical (None: as given).
 FILTER_ROLES = (
-    ('ip_protocol', lambda value, option: normalize_protocol(value, option)),
-    ('policy', lambda value, option: normalize_policy(value, option)),
-    ('nic_type', lambda value, option: normalize_nic_type(value, option)),
+    ('ip_protocol', normalize_protocol),
+    ('policy', normalize_policy),
+    ('nic_type', normalize_nic_type),
     ('peer_cidr_ip', lambda value, option: normalize_cidr(value, 4, option)),
     ('peer_ipv6_cidr_ip', lambda value, option: normalize_cidr(value, 6, option)),
     ('peer_group_id', None),

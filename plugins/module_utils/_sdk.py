@@ -11,11 +11,16 @@ chain likewise imports APScheduler, which only its ECS RAM role provider uses; t
 built whenever the default credential chain is (no keys given), not when keys are given. So while
 the SDK is imported, these packages are represented by stand-ins that import the real package the
 first time anything actually uses it; those paths keep working, they just pay for the import then.
+
+ALICLOUD_ECS_DEFER_IMPORTS=0 (or false, no, off) in the environment of the module turns the stand-ins
+off, so that the SDK imports everything as its authors wrote it: the way out should a new SDK release
+use one of these packages in a way the stand-ins do not serve.
 """
 
 from __future__ import annotations
 
 import importlib
+import os
 import sys
 import threading
 import types
@@ -23,6 +28,9 @@ import types
 # Modules the SDK imports eagerly but uses only on paths the modules rarely or never take. A dotted
 # module needs its parents listed too, so that `from a.b import c` finds every level.
 DEFERRED_MODULES = ('aiohttp', 'apscheduler', 'apscheduler.schedulers', 'apscheduler.schedulers.background')
+
+DEFER_SWITCH = 'ALICLOUD_ECS_DEFER_IMPORTS'
+_OFF_WORDS = ('0', 'false', 'no', 'off')
 
 _LOADED = None
 # The credential chain's scheduler thread may resolve a stand-in while the module's thread does.
@@ -104,11 +112,20 @@ def _import_sdk():
         OpenApiRequest=OpenApiRequest, Params=Params, RetryError=RetryError, RuntimeOptions=RuntimeOptions)
 
 
-def load(defer=True):
-    """Import the SDK once and return its pieces as attributes of a namespace."""
+def deferral_enabled():
+    return os.environ.get(DEFER_SWITCH, '').strip().lower() not in _OFF_WORDS
+
+
+def load(defer=None):
+    """Import the SDK once and return its pieces as attributes of a namespace.
+
+    ``defer`` None follows the environment switch; True or False overrides it.
+    """
     global _LOADED  # pylint: disable=global-statement
     if _LOADED is not None:
         return _LOADED
+    if defer is None:
+        defer = deferral_enabled()
     stand_ins = {}
     if defer:
         for name in DEFERRED_MODULES:

@@ -232,8 +232,8 @@ def test_the_limit_counts_both_directions_and_removals_first(case):
 # --- wire --------------------------------------------------------------------------------------------
 
 def test_writes_use_the_directions_parameter_names(case):
-    rules = [case.user_rule(description='d', **HTTPS)[0], case.user_rule(ip_protocol='tcp', port_range='22/22', peer_group_id='sg-peer',
-                                                                          peer_group_owner_account='peer@example.com')[0]]
+    group_rule = case.user_rule(ip_protocol='tcp', port_range='22/22', peer_group_id='sg-peer', peer_group_owner_account='peer@example.com')[0]
+    rules = [case.user_rule(description='d', **HTTPS)[0], group_rule]
     params = _wire.authorize_params(rules)
     wire = case.direction.wire
     assert params['Permissions.1.%s' % wire('peer_cidr_ip')] == '10.0.0.0/8'
@@ -273,8 +273,8 @@ def test_a_plan_is_written_descriptions_then_removals_then_batched_additions(cas
     api = FakeApi()
     applied = apply_plan(api, case.direction, a_plan_of_every_kind(case), 'sg-1', 'base')
     direction = case.direction
-    assert [action for action, _query in api.writes] == [direction.modify_action, direction.revoke_action,
-                                                          direction.authorize_action, direction.authorize_action]
+    expected = [direction.modify_action, direction.revoke_action, direction.authorize_action, direction.authorize_action]
+    assert [action for action, _query in api.writes] == expected
     assert all(query['SecurityGroupId'] == 'sg-1' and query['ClientToken'] for _action, query in api.writes)
     assert len(set(query['ClientToken'] for _action, query in api.writes)) == 4
     assert (len(applied.updated), len(applied.removed), len(applied.added)) == (1, 1, 150)

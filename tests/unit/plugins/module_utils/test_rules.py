@@ -309,7 +309,7 @@ def test_duplicate_desired_rules_collapse_unless_descriptions_conflict():
     assert len(_planning.deduplicate_desired(rules, lambda index: 'rules[%d].' % index)) == 1
     with pytest.raises(RuleError, match=r'rules\[1\].description: this rule is the same as rules\[0\]'):
         _planning.deduplicate_desired([user_rule(description='a', **HTTPS)[0], user_rule(description='b', **HTTPS)[0]],
-                                   lambda index: 'rules[%d].' % index)
+                                      lambda index: 'rules[%d].' % index)
 
 
 def test_rule_limit_counts_removals_before_additions():

@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import textwrap
@@ -14,8 +15,11 @@ import pytest
 
 
 def run_python(code):
-    # A fresh interpreter: whether aiohttp is imported is process-wide state.
-    process = subprocess.run([sys.executable, '-c', textwrap.dedent(code)], capture_output=True, text=True, check=False)
+    # A fresh interpreter: whether aiohttp is imported is process-wide state. The deferral switch of the
+    # outer environment (the nox session that runs the suite with eager imports) is left out: each test
+    # says what it tests.
+    env = dict((name, value) for name, value in os.environ.items() if name != 'ALICLOUD_ECS_DEFER_IMPORTS')
+    process = subprocess.run([sys.executable, '-c', textwrap.dedent(code)], capture_output=True, text=True, check=False, env=env)
     assert process.returncode == 0, process.stderr
     return process.stdout.strip()
 
@@ -67,3 +71,16 @@ def test_the_same_pieces_with_and_without_deferral(defer):
     ''' % defer)
     assert output.startswith('alibabacloud_tea_openapi.client [')
     assert 'RetryError' in output and 'CredentialClient' in output
+
+
+@pytest.mark.parametrize('switch, deferred', [(None, True), ('1', True), ('0', False), ('false', False), ('OFF', False), ('no', False)])
+def test_the_environment_switch_turns_deferral_off(switch, deferred):
+    # A fresh interpreter per case: the switch is read when the SDK is first loaded.
+    output = run_python('''
+        import os, sys
+        %s
+        from ansible_collections.alicloud.ecs.plugins.module_utils import _sdk
+        _sdk.load()
+        print('aiohttp' in sys.modules)
+    ''' % ('os.environ["ALICLOUD_ECS_DEFER_IMPORTS"] = %r' % switch if switch is not None else 'os.environ.pop("ALICLOUD_ECS_DEFER_IMPORTS", None)'))
+    assert output == str(not deferred)
