@@ -1,14 +1,13 @@
-"""The ECS actions: each handler runs inside one store transaction and returns (body, applied)."""
+"""The ECS actions: each handler gets the call and a store Transaction, and returns (body, applied)."""
 
 import base64
 import binascii
 import json
 import re
 
-from . import store as st
 from .errors import ApiError
-from .validation import (EGRESS, INGRESS, RULE_FIELDS, Resolver, check_group_id, identity, parse_rule,
-                         row_to_params)
+from .store import new_rule_id, now_iso
+from .validation import EGRESS, INGRESS, RULE_FIELDS, check_group_id, identity, parse_rule, row_to_params
 
 _PERMISSION_RE = re.compile(r'^Permissions\.(\d{1,4})\.([A-Za-z0-9]+)$')
 _RULE_ID_RE = re.compile(r'^SecurityGroupRuleId\.(\d{1,4})$')
@@ -28,42 +27,25 @@ class Context:
         return self.params.get(name)
 
 
-class StoreResolver(Resolver):
-    def __init__(self, conn):
-        self.conn = conn
-
-    def owner_account(self, owner_id, owner_account):
-        row = None
-        if owner_id:
-            row = self.conn.execute('SELECT * FROM accounts WHERE account_id = ?', (owner_id,)).fetchone()
-            if row is not None and owner_account and row['account_name'] != owner_account:
-                return None
-        elif owner_account:
-            row = self.conn.execute('SELECT * FROM accounts WHERE account_name = ?', (owner_account,)).fetchone()
-        return row['account_id'] if row else None
-
-    def group(self, group_id, account_id, region_id):
-        return st.find_group(self.conn, group_id, account_id, region_id)
-
-    def prefix_list(self, prefix_list_id, account_id, region_id):
-        row = self.conn.execute('SELECT * FROM prefix_lists WHERE prefix_list_id = ? AND account_id = ? AND region_id = ?',
-                                (prefix_list_id, account_id, region_id)).fetchone()
-        return dict(row) if row else None
+def _given(ctx, name):
+    """The parameter, or None when it is absent or empty: clients send empty fields for "not set"."""
+    value = ctx.get(name)
+    return None if value in (None, '') else value
 
 
-def _region(ctx, conn):
+def _region(ctx, tx):
     region = ctx.get('RegionId')
     if not region:
         raise ApiError('MissingRegionId')
-    if conn.execute('SELECT 1 FROM regions WHERE region_id = ?', (region,)).fetchone() is None:
+    if not tx.region_exists(region):
         raise ApiError('InvalidRegionId.NotFound')
     return region
 
 
-def _own_group(ctx, conn, write):
+def _own_group(ctx, tx, write):
     group_id = check_group_id(ctx.get('SecurityGroupId'))
-    region = _region(ctx, conn)
-    group = st.find_group(conn, group_id, ctx.account['account_id'], region)
+    region = _region(ctx, tx)
+    group = tx.find_group(group_id, ctx.account['account_id'], region)
     if group is None:
         raise ApiError('InvalidSecurityGroupId.NotFound')
     if write and group['service_managed']:
@@ -88,15 +70,14 @@ def _rule_getters(params):
     return getters
 
 
-def _parse_batch(ctx, conn, group, direction):
-    resolver = StoreResolver(conn)
-    return [parse_rule(get, group, direction, resolver) for get in _rule_getters(ctx.params)]
+def _parse_batch(ctx, tx, group, direction):
+    return [parse_rule(get, group, direction, tx) for get in _rule_getters(ctx.params)]
 
 
-def authorize(ctx, conn, direction):
-    group = _own_group(ctx, conn, write=True)
-    rows = _parse_batch(ctx, conn, group, direction)
-    existing = {identity(r, group['account_id']) for r in st.rule_rows(conn, group['group_id'], direction.name)}
+def authorize(ctx, tx, direction):
+    group = _own_group(ctx, tx, write=True)
+    rows = _parse_batch(ctx, tx, group, direction)
+    existing = {identity(r, group['account_id']) for r in tx.rules(group['group_id'], direction.name)}
     new_rows = []
     for row in rows:
         key = identity(row, group['account_id'])
@@ -105,19 +86,19 @@ def authorize(ctx, conn, direction):
             new_rows.append(row)
     if not new_rows:
         return {'RequestId': ctx.request_id}, False
-    if st.rule_count(conn, group['group_id']) + len(new_rows) > RULE_LIMIT:
+    if tx.rule_count(group['group_id']) + len(new_rows) > RULE_LIMIT:
         raise ApiError('AuthorizationLimitExceed')
-    created = st.now_iso()
+    created = now_iso()
     for row in new_rows:
-        row.update({'rule_id': st.new_rule_id(), 'group_id': group['group_id'], 'create_time': created})
-        st.insert_rule(conn, row)
+        row.update({'rule_id': new_rule_id(), 'group_id': group['group_id'], 'create_time': created})
+        tx.insert_rule(row)
     return {'RequestId': ctx.request_id}, True
 
 
-def revoke(ctx, conn, direction):
-    group = _own_group(ctx, conn, write=True)
+def revoke(ctx, tx, direction):
+    group = _own_group(ctx, tx, write=True)
     rule_ids = [v for k, v in sorted(ctx.params.items()) if _RULE_ID_RE.match(k) and v]
-    stored = st.rule_rows(conn, group['group_id'], direction.name)
+    stored = tx.rules(group['group_id'], direction.name)
     if rule_ids:
         known = {r['rule_id'] for r in stored}
         missing = [r for r in rule_ids if r not in known]
@@ -125,39 +106,38 @@ def revoke(ctx, conn, direction):
             raise ApiError('InvalidSecurityGroupRuleId.NotFound')
         doomed = set(rule_ids)
     else:
-        wanted = {identity(row, group['account_id']) for row in _parse_batch(ctx, conn, group, direction)}
+        wanted = {identity(row, group['account_id']) for row in _parse_batch(ctx, tx, group, direction)}
         doomed = {r['rule_id'] for r in stored if identity(r, group['account_id']) in wanted}
-    for rule_id in doomed:
-        conn.execute('DELETE FROM rules WHERE rule_id = ?', (rule_id,))
+    tx.delete_rules(sorted(doomed))
     return {'RequestId': ctx.request_id}, bool(doomed)
 
 
-def modify(ctx, conn, direction):
-    group = _own_group(ctx, conn, write=True)
+def modify(ctx, tx, direction):
+    group = _own_group(ctx, tx, write=True)
     rule_id = ctx.get('SecurityGroupRuleId')
     if not rule_id:
         raise ApiError('MissingParameter.SecurityGroupRuleId')
-    stored = st.rule_rows(conn, group['group_id'], direction.name)
+    stored = tx.rules(group['group_id'], direction.name)
     current = next((r for r in stored if r['rule_id'] == rule_id), None)
     if current is None:
         raise ApiError('InvalidSecurityGroupRuleId.NotFound')
     merged = row_to_params(current, direction)
     # A new destination (or source range) replaces the old one as a whole rather than mixing with it.
     for names in (direction.peer_params(), direction.local_params()):
-        if any(ctx.get(n) not in (None, '') for n in names):
+        if any(_given(ctx, n) for n in names):
             for name in names:
                 merged.pop(name, None)
+    # Modify cannot delete a stored value (ModifySecurityGroupRule usage notes), so an empty field keeps it.
     for name in RULE_FIELDS:
-        if ctx.get(name) is not None:
+        if _given(ctx, name):
             merged[name] = ctx.get(name)
-    row = parse_rule(merged.get, group, direction, StoreResolver(conn))
+    row = parse_rule(merged.get, group, direction, tx)
     key = identity(row, group['account_id'])
     if any(r['rule_id'] != rule_id and identity(r, group['account_id']) == key for r in stored):
         raise ApiError('InvalidSecurityGroupRule.Duplicate')
     changed = any(value != current[column] for column, value in row.items())
     if changed:
-        sets = ', '.join('%s = ?' % c for c in row)
-        conn.execute('UPDATE rules SET %s WHERE rule_id = ?' % sets, tuple(row.values()) + (rule_id,))
+        tx.update_rule(rule_id, row)
     return {'RequestId': ctx.request_id}, changed
 
 
@@ -184,15 +164,6 @@ def _decode_token(token):
     return int(text[4:])
 
 
-def _names(conn, table, id_column, ids):
-    ids = [i for i in ids if i]
-    if not ids:
-        return {}
-    rows = conn.execute('SELECT %s, name FROM %s WHERE %s IN (%s)' % (id_column, table, id_column, ','.join('?' * len(ids))),
-                        ids).fetchall()
-    return {r[0]: r[1] for r in rows}
-
-
 def _permission(row, group_names, list_names):
     return {
         'SecurityGroupRuleId': row['rule_id'], 'Direction': row['direction'],
@@ -212,8 +183,8 @@ def _permission(row, group_names, list_names):
     }
 
 
-def describe_attribute(ctx, conn):
-    group = _own_group(ctx, conn, write=False)
+def describe_attribute(ctx, tx):
+    group = _own_group(ctx, tx, write=False)
     direction = (ctx.get('Direction') or 'all').lower()
     if direction not in ('all', 'egress', 'ingress'):
         raise ApiError('InvalidParameter.Direction')
@@ -224,19 +195,13 @@ def describe_attribute(ctx, conn):
     nic = 'intranet' if group['vpc_id'] else (nic or 'internet')
     max_results = _int_param(ctx, 'MaxResults', 500, 10, 1000, 'InvalidParameter.MaxResults')
     after = _decode_token(ctx.get('NextToken')) if ctx.get('NextToken') else 0
-    sql = 'SELECT * FROM rules WHERE group_id = ? AND lower(nic_type) = ? AND seq > ?'
-    args = [group['group_id'], nic, after]
-    if direction != 'all':
-        sql += ' AND direction = ?'
-        args.append(direction)
-    rows = [dict(r) for r in conn.execute(sql + ' ORDER BY seq LIMIT ?', args + [max_results + 1]).fetchall()]
+    rows = tx.rule_page(group['group_id'], nic, None if direction == 'all' else direction, after, max_results + 1)
     next_token = ''
     if len(rows) > max_results:
         rows = rows[:max_results]
         next_token = _encode_token(rows[-1]['seq'])
-    group_names = _names(conn, 'security_groups', 'group_id', {r['dest_group_id'] for r in rows} | {r['source_group_id'] for r in rows})
-    list_names = _names(conn, 'prefix_lists', 'prefix_list_id',
-                        {r['dest_prefix_list_id'] for r in rows} | {r['source_prefix_list_id'] for r in rows})
+    group_names = tx.group_names({r['dest_group_id'] for r in rows} | {r['source_group_id'] for r in rows})
+    list_names = tx.prefix_list_names({r['dest_prefix_list_id'] for r in rows} | {r['source_prefix_list_id'] for r in rows})
     return {
         'RequestId': ctx.request_id, 'RegionId': group['region_id'], 'SecurityGroupId': group['group_id'],
         'SecurityGroupName': group['name'], 'Description': group['description'], 'VpcId': group['vpc_id'] or '',
@@ -245,30 +210,21 @@ def describe_attribute(ctx, conn):
     }, False
 
 
-def describe_groups(ctx, conn):
-    region = _region(ctx, conn)
-    sql = 'SELECT * FROM security_groups WHERE account_id = ? AND region_id = ?'
-    args = [ctx.account['account_id'], region]
+def describe_groups(ctx, tx):
+    region = _region(ctx, tx)
+    group_ids = None
     ids_param = ctx.get('SecurityGroupIds')
     if ids_param:
         try:
-            ids = json.loads(ids_param)
+            group_ids = json.loads(ids_param)
         except ValueError as exc:
             raise ApiError('InvalidSecurityGroupIds.Malformed') from exc
-        if not isinstance(ids, list) or not all(isinstance(i, str) for i in ids) or len(ids) > 100:
+        if not isinstance(group_ids, list) or not all(isinstance(i, str) for i in group_ids) or len(group_ids) > 100:
             raise ApiError('InvalidSecurityGroupIds.Malformed')
-        sql += ' AND group_id IN (%s)' % ','.join('?' * len(ids)) if ids else ' AND 0'
-        args.extend(ids)
-    for param, column in (('SecurityGroupId', 'group_id'), ('SecurityGroupName', 'name'), ('VpcId', 'vpc_id'),
-                          ('SecurityGroupType', 'group_type')):
-        if ctx.get(param):
-            sql += ' AND %s = ?' % column
-            args.append(ctx.get(param))
-    if (ctx.get('NetworkType') or '').lower() == 'vpc':
-        sql += ' AND vpc_id IS NOT NULL'
-    elif (ctx.get('NetworkType') or '').lower() == 'classic':
-        sql += ' AND vpc_id IS NULL'
-    rows = [dict(r) for r in conn.execute(sql + ' ORDER BY seq', args).fetchall()]
+    equal = {column: ctx.get(param) for param, column in (('SecurityGroupId', 'group_id'), ('SecurityGroupName', 'name'),
+                                                          ('VpcId', 'vpc_id'), ('SecurityGroupType', 'group_type'))
+             if ctx.get(param)}
+    rows = tx.security_groups(ctx.account['account_id'], region, group_ids, (ctx.get('NetworkType') or '').lower(), **equal)
     total = len(rows)
     if ctx.get('MaxResults') or ctx.get('NextToken'):
         size = _int_param(ctx, 'MaxResults', 10, 1, 100, 'InvalidParameter.MaxResults')
@@ -287,10 +243,8 @@ def describe_groups(ctx, conn):
         groups.append({
             'SecurityGroupId': row['group_id'], 'SecurityGroupName': row['name'], 'Description': row['description'],
             'VpcId': row['vpc_id'] or '', 'SecurityGroupType': row['group_type'],
-            'ServiceManaged': bool(row['service_managed']), 'RuleCount': st.rule_count(conn, row['group_id']),
-            'GroupToGroupRuleCount': conn.execute(
-                "SELECT COUNT(*) FROM rules WHERE group_id = ? AND (dest_group_id != '' OR source_group_id != '')",
-                (row['group_id'],)).fetchone()[0],
+            'ServiceManaged': bool(row['service_managed']), 'RuleCount': tx.rule_count(row['group_id']),
+            'GroupToGroupRuleCount': tx.group_to_group_rule_count(row['group_id']),
             'CreationTime': row['create_time'], 'ResourceGroupId': '', 'Tags': {'Tag': []},
         })
     return {'RequestId': ctx.request_id, 'RegionId': region, 'TotalCount': total, 'PageNumber': page_number,

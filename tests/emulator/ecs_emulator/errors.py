@@ -1,7 +1,7 @@
 """The error catalogue: HTTP status and message per ECS error code.
 
-Entries marked "document" come from the AuthorizeSecurityGroupEgress error table;
-the others are assumptions, listed in README.md.
+Entries marked "document" come from the error tables of AuthorizeSecurityGroupEgress and
+AuthorizeSecurityGroup; the others are assumptions, listed in README.md.
 """
 
 # code -> (status, message)
@@ -76,14 +76,13 @@ CATALOGUE = {
     'InvalidNextToken': (400, 'The specified parameter "NextToken" is not valid.'),
     'InvalidSecurityGroupIds.Malformed': (400, 'The specified parameter "SecurityGroupIds" is not valid.'),
     'InvalidParameter.Permissions': (400, 'The specified parameter "Permissions" is not valid.'),
-    # assumed: ingress counterparts of the egress peer codes
+    # document (AuthorizeSecurityGroup): the ingress counterparts of the peer codes
     'InvalidSourceGroupId.NotFound': (404, 'The SourceGroupId provided does not exist in our records.'),
     'InvalidSourceGroupId.Mismatch': (403, 'NicType is required or NicType expects intranet.'),
     'InvalidSourceGroupId.Mismatch#vpc': (400, 'Specified security group and source group are not in the same VPC.'),
     'InvalidSourceCidrIp.Malformed': (400, 'The specified parameter "SourceCidrIp" is not valid.'),
     'MissingParameter.Source': (400, 'One of the parameters SourceCidrIp, SourceGroupId or SourcePrefixListId must be specified.'),
-    'InvalidParam.DestCidrIp': (400, '%s'),
-    'InvalidParamter.Conflict#ingress': (400, 'The specified DestCidrIp should be different from the SourceCidrIp.'),
+    # assumed: that table has no IsSame row, so its ingress message mirrors the egress one
     'InvalidSecurityGroup.IsSame#ingress': (403, 'The authorized SecurityGroupId should be different from the SourceGroupId.'),
 }
 

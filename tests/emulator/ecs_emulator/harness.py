@@ -10,8 +10,11 @@ import time
 import urllib.error
 import urllib.request
 
+from .fixture_file import load_fixture
+
 PACKAGE_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 DEFAULT_FIXTURE = os.path.join(PACKAGE_ROOT, 'fixtures', 'default.yml')
+# The one list of proxy variables: clean_env() drops them, and so does the emulator's own test suite.
 PROXY_VARIABLES = ('HTTP_PROXY', 'http_proxy', 'HTTPS_PROXY', 'https_proxy', 'ALL_PROXY', 'all_proxy')
 
 # Never let urllib route admin calls through a proxy, whatever the environment says.
@@ -22,22 +25,13 @@ class EmulatorError(RuntimeError):
     pass
 
 
-def _load_fixture(path):
-    with open(path, 'rb') as handle:
-        raw = handle.read()
-    if path.endswith('.json'):
-        return json.loads(raw.decode('utf-8'))
-    import yaml  # pylint: disable=import-outside-toplevel
-    return yaml.safe_load(raw)
-
-
 def write_fixture(path, groups, account='main', base=DEFAULT_FIXTURE):
     """Write to ``path`` (JSON) the fixture ``base`` plus ``groups`` in ``account``'s name; return ``path``.
 
     ``groups`` maps a group id to its fixture keys (``egress``, ``filler_ingress``, ...); the group is
     a VPC group in cn-hangzhou named after its id unless those keys say otherwise.
     """
-    fixture = _load_fixture(base)
+    fixture = load_fixture(base)
     owner = next(entry for entry in fixture['accounts'] if entry['name'] == account)
     for group_id, keys in groups.items():
         group = dict(id=group_id, region='cn-hangzhou', name=group_id, vpc_id='vpc-demo-1')
@@ -50,7 +44,7 @@ def write_fixture(path, groups, account='main', base=DEFAULT_FIXTURE):
 
 def credentials(name='main', fixture_path=DEFAULT_FIXTURE):
     """The access key called `name` in the fixture, with its account."""
-    for account in _load_fixture(fixture_path).get('accounts') or []:
+    for account in load_fixture(fixture_path).get('accounts') or []:
         for key in account.get('keys') or []:
             if key['name'] == name:
                 result = {'access_key_id': key['access_key_id'], 'access_key_secret': key['access_key_secret'],

@@ -4,42 +4,23 @@ Keeping admin endpoints on a separate listener means nothing signed or unsigned 
 API port can change emulator state except through real ECS actions.
 """
 
-import calendar
 import json
 import socket
 import sys
-import threading
 import time
 import traceback
-import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl
 
-from . import API_VERSION
-from . import signing
-from . import store as st
-from .actions import ACTIONS, Context
+from .auth import Authenticator, claimed_access_key_id
 from .errors import ApiError
 from .faults import FaultConfigError, Faults
-from .validation import check_client_token
+from .request_log import RequestLog
+from .service import CallReport, Service, new_request_id
+from .store import Store
 
 MAX_BODY = 1024 * 1024
-CLOCK_SKEW_SECONDS = 15 * 60
-# Parameters of the v2 (RPC) envelope, not of the action itself.
-V2_ENVELOPE = ('Action', 'Version', 'Format', 'Timestamp', 'SignatureNonce', 'SignatureMethod', 'SignatureVersion',
-               'SignatureType', 'AccessKeyId', 'SecurityToken', 'Signature')
 NEVER_LOGGED = ('Signature', 'SecurityToken', 'AccessKeyId')
-
-
-def new_request_id():
-    return str(uuid.uuid4()).upper()
-
-
-def parse_acs_time(value):
-    try:
-        return calendar.timegm(time.strptime(value or '', '%Y-%m-%dT%H:%M:%SZ'))
-    except ValueError as exc:
-        raise ApiError('InvalidTimeStamp.Format') from exc
 
 
 def decode_params(query, body, content_type):
@@ -57,138 +38,27 @@ def decode_params(query, body, content_type):
 
 
 class Emulator:
-    """Shared state of both listeners."""
+    """What both listeners share: the store, authentication, the service, faults and the request log."""
 
     def __init__(self, state_path, fixture_path=None, reset=False):
-        self.store = st.Store(state_path)
+        self.store = Store(state_path)
         self.fixture_path = fixture_path
         self.store.initialise(fixture_path, reset=reset)
         self.faults = Faults()
-        self._log = []
-        self._log_seq = 0
-        self._log_lock = threading.Lock()
-        self._nonces = {}
-        self._nonce_lock = threading.Lock()
-
-    # -- request log -------------------------------------------------------------------------------
-    def record(self, entry):
-        with self._log_lock:
-            self._log_seq += 1
-            entry['seq'] = self._log_seq
-            self._log.append(entry)
-
-    def log_since(self, since):
-        with self._log_lock:
-            return [dict(e) for e in self._log if e['seq'] > since]
-
-    def clear_log(self):
-        with self._log_lock:
-            self._log = []
+        self.log = RequestLog()
+        self.authenticator = Authenticator(self.store)
+        self.service = Service(self.store, self.faults)
 
     def reset(self):
         if self.fixture_path:
-            self.store.seed(st.load_fixture(self.fixture_path))
+            self.store.seed_from(self.fixture_path)
 
-    # -- authentication ----------------------------------------------------------------------------
-    def _key(self, access_key_id):
-        row = self.store.connection().execute(
-            'SELECT k.*, a.account_name FROM access_keys k JOIN accounts a ON a.account_id = k.account_id '
-            'WHERE k.access_key_id = ?', (access_key_id,)).fetchone()
-        if row is None:
-            raise ApiError('InvalidAccessKeyId.NotFound')
-        return dict(row)
-
-    def _check_fresh(self, key, stamp, nonce):
-        if abs(time.time() - parse_acs_time(stamp)) > CLOCK_SKEW_SECONDS:
-            raise ApiError('InvalidTimeStamp.Expired')
-        if not nonce:
-            raise ApiError('IncompleteSignature')
-        now = time.time()
-        with self._nonce_lock:
-            if len(self._nonces) > 100000:
-                self._nonces = {k: v for k, v in self._nonces.items() if v > now}
-            slot = (key['access_key_id'], nonce)
-            if self._nonces.get(slot, 0) > now:
-                raise ApiError('SignatureNonceUsed')
-            self._nonces[slot] = now + 2 * CLOCK_SKEW_SECONDS
-
-    @staticmethod
-    def _check_token(key, token):
-        if not key['security_token']:
-            return
-        if not token:
-            raise ApiError('InvalidSecurityToken.Malformed')
-        if not signing.constant_time_equal(token, key['security_token']):
-            raise ApiError('InvalidSecurityToken.MismatchWithAccessKey')
-
-    def authenticate(self, method, path, params, headers, body):
-        """Verify the request; returns (key row, action, action parameters)."""
-        authorization = headers.get('authorization')
-        if authorization is not None:
-            return self._authenticate_v3(method, path, params, headers, body, authorization)
-        if 'Signature' in params:
-            return self._authenticate_v2(method, params)
-        raise ApiError('MissingSignature')
-
-    def _authenticate_v3(self, method, path, params, headers, body, authorization):
-        auth = signing.parse_v3_authorization(authorization)
-        if auth is None:
-            raise ApiError('IncompleteSignature')
-        key = self._key(auth['access_key_id'])
-        signed = auth['signed_headers']
-        required = ('host', 'x-acs-action', 'x-acs-content-sha256', 'x-acs-date', 'x-acs-signature-nonce', 'x-acs-version')
-        if signed != sorted(signed) or any(h not in signed for h in required) or any(h not in headers for h in signed):
-            raise ApiError('IncompleteSignature')
-        if 'x-acs-security-token' in headers and 'x-acs-security-token' not in signed:
-            raise ApiError('IncompleteSignature')
-        payload = signing.sha256_hex(body)
-        if headers.get('x-acs-content-sha256') != payload:
-            raise ApiError('SignatureDoesNotMatch')
-        canonical = signing.v3_canonical_request(method, path, params, headers, signed, payload)
-        if not signing.constant_time_equal(signing.v3_signature(key['secret'], canonical), auth['signature']):
-            raise ApiError('SignatureDoesNotMatch')
-        self._check_fresh(key, headers.get('x-acs-date'), headers.get('x-acs-signature-nonce'))
-        self._check_token(key, headers.get('x-acs-security-token'))
-        if headers.get('x-acs-version') != API_VERSION:
-            raise ApiError('InvalidVersion')
-        return key, headers.get('x-acs-action'), dict(params)
-
-    def _authenticate_v2(self, method, params):
-        if not params.get('AccessKeyId'):
-            raise ApiError('IncompleteSignature')
-        key = self._key(params['AccessKeyId'])
-        if params.get('SignatureMethod') != 'HMAC-SHA1' or params.get('SignatureVersion') != '1.0':
-            raise ApiError('IncompleteSignature')
-        expected = signing.v2_signature(method, params, key['secret'])
-        if not signing.constant_time_equal(expected, params['Signature']):
-            raise ApiError('SignatureDoesNotMatch')
-        self._check_fresh(key, params.get('Timestamp'), params.get('SignatureNonce'))
-        self._check_token(key, params.get('SecurityToken'))
-        if params.get('Version') != API_VERSION:
-            raise ApiError('InvalidVersion')
-        action_params = {k: v for k, v in params.items() if k not in V2_ENVELOPE}
-        return key, params.get('Action'), action_params
-
-    # -- one API call ------------------------------------------------------------------------------
-    def execute(self, action, action_params, key, request_id):
-        """Run the action in one transaction, honouring ClientToken. Returns (body, applied)."""
-        handler, write = ACTIONS[action]
-        account = {'account_id': key['account_id'], 'account_name': key['account_name']}
-        token = check_client_token(action_params.get('ClientToken')) if write else None
-        fingerprint = json.dumps({k: v for k, v in action_params.items() if k != 'ClientToken'}, sort_keys=True)
-        with self.store.transaction(write) as conn:
-            if token:
-                seen = conn.execute('SELECT * FROM client_tokens WHERE account_id = ? AND action = ? AND token = ?',
-                                    (account['account_id'], action, token)).fetchone()
-                if seen is not None:
-                    if seen['fingerprint'] != fingerprint:
-                        raise ApiError('IdempotentParameterMismatch')
-                    return json.loads(seen['body']), False
-            body, applied = handler(Context(action, action_params, account, request_id), conn)
-            if token:
-                conn.execute('INSERT INTO client_tokens VALUES (?, ?, ?, ?, ?, ?)',
-                             (account['account_id'], action, token, fingerprint, 200, json.dumps(body)))
-        return body, applied
+    def group_rules(self, group_id, direction=None):
+        """The stored rows of a group's rules, or None for an unknown group (admin API)."""
+        with self.store.transaction(write=False) as tx:
+            if tx.find_group(group_id) is None:
+                return None
+            return tx.rules(group_id, direction)
 
     def handle_api(self, method, raw_path, headers, body):
         """Returns (status, extra headers, body dict or None when the connection must be dropped)."""
@@ -196,8 +66,8 @@ class Emulator:
         path, dummy, query = raw_path.partition('?')
         entry = {'time': time.time(), 'action': headers.get('x-acs-action'), 'params': {}, 'access_key_id': None,
                  'status': None, 'code': None, 'request_id': request_id, 'fault': None, 'write': False, 'applied': False}
+        report = CallReport()
         region = None
-        drop = False
         try:
             if method not in ('GET', 'POST'):
                 raise ApiError('UnsupportedHTTPMethod')
@@ -206,22 +76,10 @@ class Emulator:
             params = decode_params(query, body, headers.get('content-type', ''))
             entry['params'] = {k: v for k, v in params.items() if k not in NEVER_LOGGED}
             region = params.get('RegionId')
-            entry['access_key_id'] = params.get('AccessKeyId') or (
-                (signing.parse_v3_authorization(headers.get('authorization')) or {}).get('access_key_id'))
-            key, action, action_params = self.authenticate(method, path, params, headers, body)
+            entry['access_key_id'] = claimed_access_key_id(params, headers)
+            key, action, action_params = self.authenticator.authenticate(method, path, params, headers, body)
             entry['action'] = action
-            if action not in ACTIONS:
-                raise ApiError('InvalidAction.NotFound')
-            entry['write'] = ACTIONS[action][1]
-            decision = self.faults.decide(action)
-            if decision.latency_ms:
-                time.sleep(decision.latency_ms / 1000.0)
-            entry['fault'] = decision.kind or ('latency' if decision.latency_ms else None)
-            fault_error = decision.error()
-            if fault_error is not None:
-                raise fault_error
-            answer, entry['applied'] = self.execute(action, action_params, key, request_id)
-            drop = decision.kind == 'drop_after_write'
+            answer = self.service.call(action, action_params, key, request_id, report)
             status, extra = 200, {}
             entry['request_id'] = answer.get('RequestId', request_id)
         except ApiError as err:
@@ -234,9 +92,9 @@ class Emulator:
             err = ApiError('InternalError')
             status, extra, answer = err.status, {}, error_body(err, request_id, region)
             entry['code'] = err.code
-        entry['status'] = status
-        self.record(entry)
-        return status, extra, None if drop else answer
+        entry.update(status=status, write=report.write, fault=report.fault, applied=report.applied)
+        self.log.record(entry)
+        return status, extra, None if report.drop_connection else answer
 
 
 def error_body(err, request_id, region=None):
@@ -332,9 +190,9 @@ class AdminHandler(_BaseHandler):
                 self.send_json(200, {'ok': True})
             elif route == ('GET', 'log'):
                 since = int(args.get('since') or 0)
-                self.send_json(200, {'entries': emu.log_since(since)})
+                self.send_json(200, {'entries': emu.log.since(since)})
             elif route == ('DELETE', 'log'):
-                emu.clear_log()
+                emu.log.clear()
                 self.send_json(200, {'ok': True})
             elif route == ('PUT', 'faults'):
                 emu.faults.configure(json.loads(body.decode('utf-8') or '{}'))
@@ -345,11 +203,10 @@ class AdminHandler(_BaseHandler):
                 emu.faults.clear()
                 self.send_json(200, {'ok': True})
             elif route == ('GET', 'groups') and len(parts) == 3 and parts[2] == 'rules':
-                conn = emu.store.connection()
-                if st.find_group(conn, parts[1]) is None:
+                rows = emu.group_rules(parts[1], args.get('direction') or None)
+                if rows is None:
                     self.send_json(404, {'error': 'no such security group'})
                     return
-                rows = st.rule_rows(conn, parts[1], args.get('direction') or None)
                 for row in rows:
                     row.pop('seq', None)
                 self.send_json(200, {'rules': rows})

@@ -40,19 +40,23 @@ class Direction:
             'peer_owner': pcol + '_group_owner_id', 'peer_pl': pcol + '_prefix_list_id',
             'local_cidr': lcol + '_cidr_ip', 'local_cidr6': 'ipv6_' + lcol + '_cidr_ip',
         }
+        # A code names the parameter it is about, not its role: InvalidParam.DestIp means DestCidrIp or
+        # Ipv6DestCidrIp in both directions, the peer of an egress rule and the local range of an ingress one.
         if name == 'egress':
             self.codes = {
-                'peer_malformed': 'InvalidDestCidrIp.Malformed', 'peer6': 'InvalidParam.Ipv6DestCidrIp',
-                'peer_family': 'InvalidParam.DestIp', 'local4': 'InvalidParam.SourceIp',
-                'local6': 'InvalidParam.Ipv6SourceCidrIp', 'missing': 'MissingParameter.Dest',
+                'missing': 'MissingParameter.Dest', 'peer_malformed': 'InvalidDestCidrIp.Malformed',
+                'peer_both': 'InvalidParam.DestIp', 'peer6': 'InvalidParam.Ipv6DestCidrIp',
+                'local_both': 'InvalidParam.SourceIp', 'local_malformed': 'InvalidParam.SourceIp',
+                'local6': 'InvalidParam.Ipv6SourceCidrIp', 'family_mismatch': 'InvalidParam.SourceIp',
                 'group_not_found': 'InvalidDestGroupId.NotFound', 'group_mismatch': 'InvalidDestGroupId.Mismatch',
             }
             self.variant = None
         else:
             self.codes = {
-                'peer_malformed': 'InvalidSourceCidrIp.Malformed', 'peer6': 'InvalidParam.Ipv6SourceCidrIp',
-                'peer_family': 'InvalidParam.SourceIp', 'local4': 'InvalidParam.DestCidrIp',
-                'local6': 'InvalidParam.Ipv6DestCidrIp', 'missing': 'MissingParameter.Source',
+                'missing': 'MissingParameter.Source', 'peer_malformed': 'InvalidSourceCidrIp.Malformed',
+                'peer_both': 'InvalidParam.SourceIp', 'peer6': 'InvalidParam.Ipv6SourceCidrIp',
+                'local_both': 'InvalidParam.DestIp', 'local_malformed': 'InvalidDestCidrIp.Malformed',
+                'local6': 'InvalidParam.Ipv6DestCidrIp', 'family_mismatch': 'InvalidParam.DestIp',
                 'group_not_found': 'InvalidSourceGroupId.NotFound', 'group_mismatch': 'InvalidSourceGroupId.Mismatch',
             }
             self.variant = 'ingress'
@@ -82,9 +86,10 @@ def check_group_id(value):
 
 
 def check_description(value):
-    if value is None:
+    # Empty is "no description", like every other empty field: clients echo the rules they read back.
+    if not value:
         return ''
-    if not 1 <= len(value) <= 512:
+    if len(value) > 512:
         raise ApiError('InvalidSecurityGroupDiscription.Malformed')
     return value
 
@@ -186,21 +191,11 @@ def _cidr6(value, name, code):
     return parsed
 
 
-class Resolver:
-    """What validation needs to know about the world; implemented over the store by actions.py."""
+def parse_rule(get, group, direction, lookup):
+    """Validate one rule; `get(name)` returns the parameter or None. Returns the row to store (no id/time).
 
-    def owner_account(self, owner_id, owner_account):  # pragma: no cover - interface
-        raise NotImplementedError
-
-    def group(self, group_id, account_id, region_id):  # pragma: no cover - interface
-        raise NotImplementedError
-
-    def prefix_list(self, prefix_list_id, account_id, region_id):  # pragma: no cover - interface
-        raise NotImplementedError
-
-
-def parse_rule(get, group, direction, resolver):
-    """Validate one rule; `get(name)` returns the parameter or None. Returns the row to store (no id/time)."""
+    `lookup` answers owner_account_id, find_group and find_prefix_list (a store Transaction does).
+    """
     def opt(name):
         value = get(name)
         return value if value not in (None, '') else None
@@ -241,7 +236,7 @@ def parse_rule(get, group, direction, resolver):
     peer4_parsed = peer6_parsed = None
     # Which destination wins: CIDR, then IPv6 CIDR, then group, then prefix list (document).
     if peer4 and peer6:
-        raise ApiError(codes['peer_family'], '%s and %s cannot be specified together.' % (direction.peer_cidr, direction.peer_cidr6))
+        raise ApiError(codes['peer_both'], '%s and %s cannot be specified together.' % (direction.peer_cidr, direction.peer_cidr6))
     if peer4:
         kind = 'cidr4'
         peer4_parsed = _cidr4(peer4, codes['peer_malformed'])
@@ -258,8 +253,8 @@ def parse_rule(get, group, direction, resolver):
         raise ApiError(codes['missing'])
 
     if local4 and local6:
-        raise ApiError(codes['local4'], '%s and %s cannot be specified together.' % (direction.local_cidr, direction.local_cidr6))
-    local4_parsed = _cidr4(local4, codes['local4']) if local4 else None
+        raise ApiError(codes['local_both'], '%s and %s cannot be specified together.' % (direction.local_cidr, direction.local_cidr6))
+    local4_parsed = _cidr4(local4, codes['local_malformed']) if local4 else None
     local6_parsed = None
     if local6:
         if not is_vpc:
@@ -276,7 +271,7 @@ def parse_rule(get, group, direction, resolver):
     family = {'cidr4': 4, 'cidr6': 6}.get(kind)
     plist = None
     if kind == 'prefix_list':
-        plist = resolver.prefix_list(peer_pl, group['account_id'], group['region_id'])
+        plist = lookup.find_prefix_list(peer_pl, group['account_id'], group['region_id'])
         if plist is None:
             raise ApiError('InvalidPrefixListId.NotFound')
         family = 6 if plist['address_family'].lower() == 'ipv6' else 4
@@ -289,21 +284,21 @@ def parse_rule(get, group, direction, resolver):
     if family and local_family and family != local_family:
         if kind == 'prefix_list':
             raise ApiError('InvalidParam.PrefixListAddressFamilyMismatch')
-        raise ApiError(codes['local4'], 'The address families of %s and %s do not match.' % (
+        raise ApiError(codes['family_mismatch'], 'The address families of %s and %s do not match.' % (
             direction.peer_cidr if family == 4 else direction.peer_cidr6,
             direction.local_cidr if local_family == 4 else direction.local_cidr6))
 
     col = direction.col
     if kind == 'cidr4':
         if local4_parsed is not None and local4_parsed == peer4_parsed:
-            raise ApiError('InvalidParamter.Conflict', variant=direction.variant)
+            raise ApiError('InvalidParamter.Conflict')
         row[col['peer_cidr']] = peer4
     elif kind == 'cidr6':
         if local6_parsed is not None and local6_parsed == peer6_parsed:
-            raise ApiError('InvalidParamter.Conflict', variant=direction.variant)
+            raise ApiError('InvalidParamter.Conflict')
         row[col['peer_cidr6']] = peer6
     elif kind == 'group':
-        row[col['peer_group']], row[col['peer_owner']] = _resolve_peer_group(get, group, direction, resolver, peer_group)
+        row[col['peer_group']], row[col['peer_owner']] = _resolve_peer_group(get, group, direction, lookup, peer_group)
     else:
         row[col['peer_pl']] = plist['prefix_list_id']
     if local4:
@@ -313,18 +308,18 @@ def parse_rule(get, group, direction, resolver):
     return row
 
 
-def _resolve_peer_group(get, group, direction, resolver, peer_group):
+def _resolve_peer_group(get, group, direction, lookup, peer_group):
     codes = direction.codes
     if peer_group == group['group_id']:
         raise ApiError('InvalidSecurityGroup.IsSame', variant=direction.variant)
     owner_id, owner_account = get(direction.peer_owner_id), get(direction.peer_owner_account)
     if owner_id or owner_account:
-        owner = resolver.owner_account(owner_id or None, owner_account or None)
+        owner = lookup.owner_account_id(owner_id or None, owner_account or None)
         if owner is None:
             raise ApiError(codes['group_not_found'])
     else:
         owner = group['account_id']
-    peer = resolver.group(peer_group, owner, group['region_id'])
+    peer = lookup.find_group(peer_group, owner, group['region_id'])
     if peer is None:
         raise ApiError(codes['group_not_found'])
     if bool(peer['vpc_id']) != bool(group['vpc_id']):

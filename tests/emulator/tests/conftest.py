@@ -12,18 +12,18 @@ import pytest
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.dirname(HERE))
 
+from ecs_emulator import signing  # noqa: E402  pylint: disable=wrong-import-position
+from ecs_emulator.fixture_file import load_fixture  # noqa: E402  pylint: disable=wrong-import-position
+from ecs_emulator.harness import DEFAULT_FIXTURE, PROXY_VARIABLES, Emulator, credentials  # noqa: E402  pylint: disable=wrong-import-position
+
 # The SDK honours proxy variables even for loopback; nothing here may leave 127.0.0.1.
-for _name in ('HTTP_PROXY', 'http_proxy', 'HTTPS_PROXY', 'https_proxy', 'ALL_PROXY', 'all_proxy'):
+for _name in PROXY_VARIABLES:
     os.environ.pop(_name, None)
 
 from alibabacloud_ecs20140526 import models  # noqa: E402  pylint: disable=wrong-import-position
 from alibabacloud_ecs20140526.client import Client  # noqa: E402  pylint: disable=wrong-import-position
 from alibabacloud_tea_openapi.models import Config  # noqa: E402  pylint: disable=wrong-import-position
 from Tea.exceptions import TeaException  # noqa: E402  pylint: disable=wrong-import-position
-
-from ecs_emulator import signing  # noqa: E402  pylint: disable=wrong-import-position
-from ecs_emulator.harness import DEFAULT_FIXTURE, Emulator, credentials  # noqa: E402  pylint: disable=wrong-import-position
-from ecs_emulator.store import load_fixture  # noqa: E402  pylint: disable=wrong-import-position
 
 REGION = 'cn-hangzhou'
 M = models
@@ -113,6 +113,18 @@ def signed_v3(endpoint, action, params, key='main', secret=None, date=None, nonc
     headers.update(extra_headers or {})
     signing.sign_v3('POST', '/', params, headers, cred['access_key_id'], secret or cred['access_key_secret'])
     return '/?' + urlencode(params), headers
+
+
+def v2_params(action, params, key='main', secret=None, timestamp=None, nonce=None):
+    """Every parameter of a legacy RPC (HMAC-SHA1) request, Signature included, as the SDK's v2 mode sends them."""
+    cred = credentials(key)
+    query = dict(params, Action=action, Format='json', Version='2014-05-26', Timestamp=timestamp or acs_date(),
+                 SignatureNonce=nonce or uuid.uuid4().hex, SignatureMethod='HMAC-SHA1', SignatureVersion='1.0',
+                 AccessKeyId=cred['access_key_id'])
+    if cred.get('security_token'):
+        query['SecurityToken'] = cred['security_token']
+    query['Signature'] = signing.v2_signature('POST', query, secret or cred['access_key_secret'])
+    return query
 
 
 def raw(endpoint, method, path, headers=None, body=b''):

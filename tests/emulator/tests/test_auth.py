@@ -6,7 +6,7 @@ from urllib.parse import urlencode
 
 import pytest
 
-from conftest import MAIN_GROUPS, M, REGION, acs_date, api_error, credentials, make_client, raw, signed_v3
+from conftest import MAIN_GROUPS, M, REGION, acs_date, api_error, make_client, raw, signed_v3, v2_params
 from ecs_emulator import signing
 
 DESCRIBE = {'RegionId': REGION, 'SecurityGroupId': 'sg-demo-web'}
@@ -17,17 +17,6 @@ ADD = {'RegionId': REGION, 'SecurityGroupId': 'sg-demo-app', 'IpProtocol': 'tcp'
 def code_of(response):
     status, _headers, body = response
     return status, json.loads(body.decode('utf-8'))['Code']
-
-
-def v2_params(action, params, key='main', secret=None, timestamp=None, nonce=None):
-    cred = credentials(key)
-    query = dict(params, Action=action, Format='json', Version='2014-05-26', Timestamp=timestamp or acs_date(),
-                 SignatureNonce=nonce or uuid.uuid4().hex, SignatureMethod='HMAC-SHA1', SignatureVersion='1.0',
-                 AccessKeyId=cred['access_key_id'])
-    if cred.get('security_token'):
-        query['SecurityToken'] = cred['security_token']
-    query['Signature'] = signing.v2_signature('POST', query, secret or cred['access_key_secret'])
-    return query
 
 
 def test_hand_signed_v3_request_is_accepted(emu):

@@ -60,7 +60,6 @@ AUTHORIZE_CASES = [
     ('prefix-list-missing', 'sg-demo-app', dict(TCP, dest_prefix_list_id='pl-nowhere'), 'InvalidPrefixListId.NotFound', 404),
     ('prefix-list-family', 'sg-demo-app', dict(TCP, dest_prefix_list_id='pl-demo-ipv6', source_cidr_ip='10.0.0.0/8'),
      'InvalidParam.PrefixListAddressFamilyMismatch', 400),
-    ('description-empty', 'sg-demo-app', dict(V4, description=''), 'InvalidSecurityGroupDiscription.Malformed', 400),
     ('description-long', 'sg-demo-app', dict(V4, description='d' * 513), 'InvalidSecurityGroupDiscription.Malformed', 400),
     ('client-token-long', 'sg-demo-app', dict(V4, client_token='t' * 65), 'InvalidClientToken.ValueNotSupported', 400),
     ('group-malformed', 'bad id', dict(V4), 'InvalidSecurityGroupId.Malformed', 400),
