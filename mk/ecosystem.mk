@@ -90,7 +90,8 @@ molecule: venv stage
 	read -r key_id key_secret < <("$(PY)" -c 'from ecs_emulator import harness; k = harness.credentials("main"); print(k["access_key_id"], k["access_key_secret"])')
 	shopt -s nullglob
 	scenarios=("$(ROOT)"/extensions/molecule/*/molecule.yml)
-	if [ "$${#scenarios[@]}" -eq 0 ]; then echo "SKIP: no extensions/molecule/*/molecule.yml"; exit 0; fi
+	# No scenario is a stage that tests nothing, which must not pass (as a test folder without tests).
+	if [ "$${#scenarios[@]}" -eq 0 ]; then echo "ERROR: [$@] no extensions/molecule/*/molecule.yml to test" >&2; exit 1; fi
 	for scenario_file in "$${scenarios[@]}"; do
 	  scenario=$$(basename "$$(dirname "$$scenario_file")")
 	  state="$(MOLECULE_DIR)/$$scenario"

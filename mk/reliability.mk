@@ -1,6 +1,6 @@
 # Reliability suite and performance benchmark (issue: proof under load, faults and bad input).
 #
-#   make reliability   faults, concurrency, bad input, secrets and emulator robustness (part of make test)
+#   make reliability   faults, concurrency, bad input, secrets, emulator robustness and the demo (part of make test)
 #   make bench         the performance benchmark; prints a table (not part of make test)
 
 .PHONY: reliability bench
@@ -14,7 +14,7 @@ reliability: venv stage
 	cd "$(ROOT)"
 	# build/ on the path: the bad-input test runs the staged modules in-process.
 	export PYTHONPATH="$(BUILD):$(ROOT)/tests/emulator$${PYTHONPATH:+:$$PYTHONPATH}"
-	$(call run_pytest,-rA tests/reliability)
+	$(call run_pytest,tests/reliability,-rA)
 	$(end)
 
 bench: venv stage

@@ -35,6 +35,8 @@ BUILD = REPO / 'build'
 PYTHON = sys.executable
 SIZES = (1, 10, 100, 200)
 BATCH = 100
+# Rules per DescribeSecurityGroupAttribute page (MaxResults): a converge reads ceil(rules / RULES_PER_PAGE) pages.
+RULES_PER_PAGE = 1000
 GROUP_COUNT = 50
 KEYS = harness.credentials('main')
 
@@ -119,11 +121,12 @@ def api_call_table(server, workdir, repeat):
             ('purge half', 'sg-bench-full-%d' % size, dict(rules=wanted[:size // 2], purge_rules=True),
              math.ceil((size - size // 2) / BATCH)),
         ]
+        pages = math.ceil(size / RULES_PER_PAGE)
         for name, group, args, bound in cases:
             runs = scenario_runs(server, workdir, repeat, group, args)
             reads, writes = median_of(runs, 'reads'), median_of(runs, 'writes')
-            target = 'reads == ceil(n/1000) = 1, writes == 0' if bound == 0 else 'reads == 1, writes <= %d' % bound
-            met = reads == 1 and (writes == 0 if bound == 0 else writes <= bound)
+            target = 'reads == ceil(n/%d) = %d, writes %s %d' % (RULES_PER_PAGE, pages, '==' if bound == 0 else '<=', bound)
+            met = reads == pages and writes <= bound
             rows.append((name, size, reads, writes, target, 'yes' if met else 'NO'))
             timings[(name, size)] = runs
     print('\n### API calls per task (from the emulator log)\n')
@@ -240,14 +243,16 @@ def many_groups_table(server, workdir, repeat, forks=10):
                 server.reset()
             seconds, rss, timings = run_playbook(workdir, play, 'many', ['-i', str(inventory), '--forks', str(forks)])
             assert len(timings) == GROUP_COUNT
-            results.append((seconds, rss))
-        print('| %s | %d | %.2f | %.1f |' % (label, GROUP_COUNT, statistics.median(r[0] for r in results),
+            results.append((seconds, rss, len(timings)))
+        # The groups column counts the tasks that ran (one per host and group), not the configured number.
+        print('| %s | %d | %.2f | %.1f |' % (label, min(r[2] for r in results), statistics.median(r[0] for r in results),
                                              statistics.median(r[1] for r in results)))
     one = []
     for dummy in range(repeat):
         server.reset()
-        one.append(run_playbook(workdir, [dict(play[0], hosts='host00')], 'one', ['-i', str(inventory)])[0])
-    print('| create | 1 | %.2f | |' % statistics.median(one))
+        seconds, dummy_rss, timings = run_playbook(workdir, [dict(play[0], hosts='host00')], 'one', ['-i', str(inventory)])
+        one.append((seconds, len(timings)))
+    print('| create | %d | %.2f | |' % (min(r[1] for r in one), statistics.median(r[0] for r in one)))
 
 
 def main():

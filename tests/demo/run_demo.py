@@ -21,8 +21,15 @@ from ecs_emulator import harness  # noqa: E402  pylint: disable=wrong-import-pos
 GROUP = 'sg-demo-web'
 REGION = 'cn-hangzhou'
 PLAYBOOK = REPO / 'examples' / 'demo-playbook.yml'
-COLUMNS = (('SecurityGroupRuleId', 26), ('IpProtocol', 6), ('PortRange', 11), ('Destination', 18), ('Policy', 7),
-           ('Priority', 4), ('Description', 30))
+HEADERS = ('SecurityGroupRuleId', 'IpProtocol', 'PortRange', 'Destination', 'Policy', 'Priority', 'Description')
+
+
+def table(headers, rows):
+    """Lines of a plain-text table; each column is as wide as its widest cell, header included, so that
+    no value pushes the columns after it out of line."""
+    cells = [[str(value) for value in row] for row in [headers] + list(rows)]
+    widths = [max(len(row[column]) for row in cells) for column in range(len(headers))]
+    return ['  '.join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip() for row in cells]
 
 
 def show_rules(endpoint, keys, title):
@@ -36,12 +43,12 @@ def show_rules(endpoint, keys, title):
     body = client.describe_security_group_attribute(
         DescribeSecurityGroupAttributeRequest(region_id=REGION, security_group_id=GROUP, direction='egress')).body
     print('\n### %s: egress rules of %s (DescribeSecurityGroupAttribute, VPC %s)' % (title, GROUP, body.vpc_id))
-    print('  '.join(name.ljust(width) for name, width in COLUMNS))
+    rows = []
     for rule in body.permissions.permission:
         destination = rule.dest_cidr_ip or rule.ipv_6dest_cidr_ip or rule.dest_group_id or rule.dest_prefix_list_id
-        values = (rule.security_group_rule_id, rule.ip_protocol, rule.port_range, destination, rule.policy,
-                  rule.priority, rule.description or '')
-        print('  '.join(str(value).ljust(width) for value, (_name, width) in zip(values, COLUMNS)))
+        rows.append((rule.security_group_rule_id, rule.ip_protocol, rule.port_range, destination, rule.policy,
+                     rule.priority, rule.description or ''))
+    print('\n'.join(table(HEADERS, rows)))
     sys.stdout.flush()
 
 
