@@ -23,12 +23,13 @@ class GroupLookupError(ValueError):
 class GroupRules:
     """What one read of a group tells: its network type, its rules per direction and its total rule count."""
 
-    def __init__(self, security_group_id, vpc_id, egress, ingress, total_rule_count):
+    def __init__(self, security_group_id, vpc_id, egress, ingress, total_rule_count, inner_access_policy=None):
         self.security_group_id = security_group_id
         self.vpc_id = vpc_id
         self.egress = egress
         self.ingress = ingress
         self.total_rule_count = total_rule_count
+        self.inner_access_policy = inner_access_policy
 
     @property
     def is_vpc(self):
@@ -70,21 +71,33 @@ def read_group_rules(call, security_group_id):
         # With Direction=all every Permission names its own; one that does not was always read as egress.
         direction = INGRESS if str(item.get('Direction') or '').lower() == 'ingress' else EGRESS
         by_direction[direction].append(rule_from_api(direction, item, bool(vpc_id)))
+    policy = pages[0].get('InnerAccessPolicy')
     return GroupRules(security_group_id, vpc_id, sorted_rules(by_direction[EGRESS]), sorted_rules(by_direction[INGRESS]),
-                      len(permissions))
+                      len(permissions), policy.lower() if policy else None)
+
+
+def describe_groups(call, **filters):
+    """Every group DescribeSecurityGroups lists for the filters (its parameter names), all pages."""
+    query = dict(filters, MaxResults=DESCRIBE_GROUPS_PAGE_SIZE)
+    groups = []
+    for body in _pages(call, 'DescribeSecurityGroups', query):
+        groups.extend(((body.get('SecurityGroups') or {}).get('SecurityGroup')) or [])
+    return groups
+
+
+def groups_named(call, name, vpc_id=None):
+    """The DescribeSecurityGroups entries of the groups called exactly ``name`` (in ``vpc_id`` when given)."""
+    filters = dict(SecurityGroupName=name)
+    if vpc_id:
+        filters['VpcId'] = vpc_id
+    # The API's name filter is not documented as exact; only an exact match counts.
+    return [group for group in describe_groups(call, **filters)
+            if group.get('SecurityGroupName') == name and (not vpc_id or group.get('VpcId') == vpc_id)]
 
 
 def find_group_id(call, name, vpc_id=None):
     """The ID of the one group called ``name`` (in ``vpc_id`` when given), read with DescribeSecurityGroups."""
-    query = dict(SecurityGroupName=name, MaxResults=DESCRIBE_GROUPS_PAGE_SIZE)
-    if vpc_id:
-        query['VpcId'] = vpc_id
-    matches = []
-    for body in _pages(call, 'DescribeSecurityGroups', query):
-        for group in ((body.get('SecurityGroups') or {}).get('SecurityGroup')) or []:
-            # The API's name filter is not documented as exact; only an exact match counts.
-            if group.get('SecurityGroupName') == name and (not vpc_id or group.get('VpcId') == vpc_id):
-                matches.append(group.get('SecurityGroupId'))
+    matches = [group.get('SecurityGroupId') for group in groups_named(call, name, vpc_id)]
     where = ' in VPC %s' % vpc_id if vpc_id else ''
     if not matches:
         raise GroupLookupError('security_group_name: no security group named %r%s in this region' % (name, where))

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import uuid
 
-from ansible_collections.alicloud.ecs.plugins.module_utils import _filters, _groups, _planning
+from ansible_collections.alicloud.ecs.plugins.module_utils import _filters, _flow_analysis, _groups, _planning
 from ansible_collections.alicloud.ecs.plugins.module_utils._base import (
     AlicloudAnsibleModule, AlicloudEcsModule, alicloud_argument_spec,
 )
@@ -40,6 +40,7 @@ def rule_module_argument_spec(direction):
         purge_rules=dict(type='bool', default=False),
         rules=dict(type='list', elements='dict', options=rule_suboptions),
         client_token=dict(type='str', no_log=False),
+        warn_ineffective_rules=dict(type='bool', default=True),
     )
     return spec
 
@@ -54,10 +55,15 @@ def diff_view(rules):
     return view
 
 
+def parse_rule_list(direction, items, option, warnings):
+    """Parse a list of rules given as ``option`` (no API needed): any mistake raises RuleError naming ``option[i].``."""
+    return [parse_rule(direction, item, '%s[%d].' % (option, index), warnings) for index, item in enumerate(items)]
+
+
 def desired_rules(direction, params, warnings):
     """Parse the requested rules of a rule module (no API needed): any mistake raises RuleError, before any call."""
     if params['rules'] is not None:
-        return [parse_rule(direction, item, 'rules[%d].' % index, warnings) for index, item in enumerate(params['rules'])]
+        return parse_rule_list(direction, params['rules'], 'rules', warnings)
     return [parse_rule(direction, dict((name, params[name]) for name in direction.settable_options), '', warnings)]
 
 
@@ -108,20 +114,25 @@ class RuleModule(AlicloudEcsModule):
             _planning.check_rule_limit(plan, group.total_rule_count)
         except RuleError as error:
             self.module.fail_json(msg=str(error), request_ids=self.request_ids)
+        rules_after = plan.after()
+        analysis = _flow_analysis.end_state_findings(direction.name, rules_after, group_id)
+        if params['warn_ineffective_rules']:
+            warnings.extend(_flow_analysis.finding_warnings(analysis))
         for warning in warnings:
             self.module.warn(warning)
 
         self.result.update(
             changed=plan.changed,
+            analysis=analysis,
             security_group_id=group_id,
-            rules=[rule.to_dict() for rule in plan.after()],
+            rules=[rule.to_dict() for rule in rules_after],
             added=[rule.to_dict() for rule in plan.authorize],
             removed=[rule.to_dict() for rule in plan.revoke],
             updated=[rule.to_dict() for rule in plan.updated_rules()],
         )
         if self.module._diff:
             key = '%s_rules' % direction.name
-            self.result['diff'] = dict(before={key: diff_view(plan.before)}, after={key: diff_view(plan.after())})
+            self.result['diff'] = dict(before={key: diff_view(plan.before)}, after={key: diff_view(rules_after)})
         if plan.changed and not self.module.check_mode:
             self.apply(plan, group_id, base_token)
 

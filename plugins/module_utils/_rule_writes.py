@@ -43,14 +43,22 @@ class PartialApplyError(Exception):
         return 'changes applied before the failure: %s' % self.applied.summary()
 
 
-def apply_plan(call, direction, plan, group_id, base_token, applied=None):
+ALL_STEPS = ('update', 'revoke', 'authorize')
+
+
+def apply_plan(call, direction, plan, group_id, base_token, applied=None, steps=ALL_STEPS):
     """Write the plan: descriptions, then removals, then additions (removing first keeps under the limit).
 
     ``call(action, query, write=True)`` performs one API call and raises on failure. Each write carries
     a ClientToken derived from ``base_token`` and its own parameters, so a retried write is applied once.
     An ApiError of ``call`` is raised again as PartialApplyError with what was applied before it.
+    ``steps`` selects a part of the plan, so that a caller with plans of both directions can revoke in
+    both before it authorizes in either.
     """
     applied = AppliedChanges() if applied is None else applied
+    update = plan.update if 'update' in steps else []
+    revoke = plan.revoke if 'revoke' in steps else []
+    authorize = plan.authorize if 'authorize' in steps else []
 
     def write(action, query):
         query = dict(query, SecurityGroupId=group_id)
@@ -58,13 +66,13 @@ def apply_plan(call, direction, plan, group_id, base_token, applied=None):
         call(action, query, write=True)
 
     try:
-        for rule, description in plan.update:
+        for rule, description in update:
             write(direction.modify_action, _wire.modify_description_params(rule, description))
             applied.updated.append(rule.to_dict())
-        for batch in _wire.batches(plan.revoke):
+        for batch in _wire.batches(revoke):
             write(direction.revoke_action, _wire.revoke_params(batch))
             applied.removed.extend(rule.to_dict() for rule in batch)
-        for batch in _wire.batches(plan.authorize):
+        for batch in _wire.batches(authorize):
             write(direction.authorize_action, _wire.authorize_params(batch))
             applied.added.extend(rule.to_dict() for rule in batch)
     except ApiError as error:

@@ -27,6 +27,7 @@ author:
   - alicloud.ecs maintainers (@alicloud-ecs)
 extends_documentation_fragment:
   - alicloud.ecs.alicloud
+  - alicloud.ecs.rule_analysis
 attributes:
   check_mode:
     support: full
@@ -411,6 +412,26 @@ updated:
   returned: always
   type: list
   elements: dict
+analysis:
+  description:
+    - Findings on the rules the group holds after the run in this direction, by exact set arithmetic; see
+      O(warn_ineffective_rules).
+  returned: success
+  type: dict
+  contains:
+    shadowed:
+      description: Rules that decide no flow, each with C(rule) and the rules of higher precedence that cover it (C(covered_by)).
+      type: list
+      elements: dict
+    redundant:
+      description: Rules whose every flow is decided the same way by other rules, each with C(rule) and C(decided_anyway_by).
+      type: list
+      elements: dict
+    overridden_accepts:
+      description: For each drop rule (C(drop_rule)), the accept rules of lower precedence whose flows it takes away
+        (C(accept_rules), each with C(entirely)).
+      type: list
+      elements: dict
 request_ids:
   description: Request IDs of every API call made, for support cases.
   returned: always

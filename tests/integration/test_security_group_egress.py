@@ -331,3 +331,20 @@ def test_a_rule_listed_twice_gets_the_description_of_either_entry(fresh, runner)
     assert [rule['description'] for rule in egress(fresh)] == ['resolver']
     again = runner.task(dict(security_group_id=GROUP, rules=rules))
     assert again.result['changed'] is False
+
+
+def test_a_rule_that_can_never_take_effect_is_named_in_a_warning(fresh, runner):
+    # The seed document's example: an accept under a drop of higher priority that covers all its flows.
+    rules = [dict(ip_protocol='tcp', port_range='443/443', dest_cidr_ip='10.0.0.0/8', priority=5),
+             dict(ip_protocol='all', dest_cidr_ip='0.0.0.0/0', policy='drop', priority=1)]
+    run = runner.task(dict(security_group_id=GROUP, rules=rules))
+    assert not run.failed, run.output
+    (shadowed,) = run.result['analysis']['shadowed']
+    assert shadowed['rule']['summary'] == 'accept tcp to 10.0.0.0/8 (443/443, priority 5, intranet)'
+    assert [item['summary'] for item in shadowed['covered_by']] == ['drop all to 0.0.0.0/0 (-1/-1, priority 1, intranet)']
+    assert 'accept tcp to 10.0.0.0/8 (443/443, priority 5, intranet) can never take effect' in ' '.join(run.output.split())
+    # The findings cost no API call: the run read the group once and wrote once.
+    assert [entry['action'] for entry in calls(fresh)] == ['DescribeSecurityGroupAttribute', 'AuthorizeSecurityGroupEgress']
+    quiet = runner.task(dict(security_group_id=GROUP, rules=rules, warn_ineffective_rules=False))
+    assert 'can never take effect' not in quiet.output
+    assert quiet.result['analysis']['shadowed'] and quiet.result['changed'] is False

@@ -1,0 +1,388 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, alicloud.ecs contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""How ECS decides a flow, and which rules can never take effect.
+
+The semantics, from the AuthorizeSecurityGroupEgress document and Alibaba Cloud's "Security group
+rules" guide: rules have priorities 1 (highest) to 100; of the rules that match a flow, the one of
+highest priority decides; at equal priority a drop rule wins over an accept rule; a flow that no
+rule matches gets the default of its group. The defaults: a normal (basic) group accepts all
+outbound traffic and, inbound, only traffic from its own members while its inner access policy is
+accept; an enterprise (advanced) group drops both directions. The rules of every group an instance
+is in are evaluated together as one list.
+
+Nothing here talks to Ansible or to the network.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from dataclasses import dataclass
+
+from ansible_collections.alicloud.ecs.plugins.module_utils._match_space import (
+    NIC_UNIVERSE, everything_region, overlaps, rule_region, subtract, tokens_of,
+)
+from ansible_collections.alicloud.ecs.plugins.module_utils._values import (
+    PORT_PROTOCOLS, PROTOCOL_NUMBERS, PROTOCOLS, RuleError, text_or_none,
+)
+
+DEFAULT_SOURCE = ('Alibaba Cloud ECS user guide, "Security group rules": basic groups allow all outbound traffic and inbound '
+                  'traffic from instances of the same group (while the inner access policy is accept); enterprise groups '
+                  'deny inbound and outbound traffic by default')
+
+
+def precedence(rule):
+    """Sort key: higher priority first; at equal priority drop before accept; then a stable order."""
+    return (rule.priority, 0 if rule.policy == 'drop' else 1, rule.key())
+
+
+# --- flows -----------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Flow:
+    protocol: str
+    remote: object
+    port: int | None = None
+    local: object = None
+    source_port: int | None = None
+    nic_type: str = 'intranet'
+    remote_groups: frozenset | None = None
+
+    def describe(self):
+        port = ' port %d' % self.port if self.port is not None else ''
+        return '%s %s%s' % (self.protocol, self.remote, port)
+
+
+def _port(value, option):
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        raise RuleError(option, '%r is not a port number from 1 to 65535' % (value,))
+    try:
+        number = int(str(value).strip())
+    except ValueError:
+        raise RuleError(option, '%r is not a port number from 1 to 65535' % (value,)) from None
+    if not 1 <= number <= 65535:
+        raise RuleError(option, '%d is not a port number from 1 to 65535' % number)
+    return number
+
+
+def _address(value, option):
+    text = text_or_none(value)
+    if text is None:
+        return None
+    try:
+        return ipaddress.ip_address(text)
+    except ValueError:
+        raise RuleError(option, '%r is not an IPv4 or IPv6 address' % text) from None
+
+
+def parse_flow(options, where=''):
+    """A Flow from the user's options: protocol, remote, port, local, source_port, nic_type, remote_groups."""
+    def name(option):
+        return where + option
+
+    protocol_text = text_or_none(options.get('protocol'))
+    if protocol_text is None:
+        raise RuleError(name('protocol'), 'is required: tcp, udp, icmp, icmpv6, gre or a protocol number')
+    protocol = protocol_text.lower()
+    protocol = PROTOCOL_NUMBERS.get(protocol, protocol)
+    if protocol == 'all':
+        raise RuleError(name('protocol'), 'a flow has one protocol; all is not one')
+    if protocol not in PROTOCOLS:
+        if not protocol.isdigit() or not 0 <= int(protocol) <= 255:
+            raise RuleError(name('protocol'), '%r is not tcp, udp, icmp, icmpv6, gre or a protocol number 0-255' % protocol_text)
+        protocol = 'other'
+    remote = _address(options.get('remote'), name('remote'))
+    if remote is None:
+        raise RuleError(name('remote'), 'is required: the address at the other end of the flow')
+    port = _port(options.get('port'), name('port'))
+    if protocol in PORT_PROTOCOLS and port is None:
+        raise RuleError(name('port'), 'is required for protocol %s' % protocol)
+    if protocol not in PORT_PROTOCOLS and port is not None:
+        raise RuleError(name('port'), 'applies only to tcp and udp flows')
+    local = _address(options.get('local'), name('local'))
+    if local is not None and local.version != remote.version:
+        raise RuleError(name('local'), 'is IPv%d but remote is IPv%d; both ends of a flow are of one family' % (local.version, remote.version))
+    if protocol == 'icmpv6' and remote.version != 6 or protocol == 'icmp' and remote.version != 4:
+        raise RuleError(name('protocol'), '%s does not go with an IPv%d address' % (protocol, remote.version))
+    nic_type = (text_or_none(options.get('nic_type')) or 'intranet').lower()
+    if nic_type not in NIC_UNIVERSE:
+        raise RuleError(name('nic_type'), '%r is not valid; accepted values: internet, intranet' % options.get('nic_type'))
+    groups = options.get('remote_groups')
+    if groups is not None and (isinstance(groups, str) or not all(isinstance(item, str) and item.strip() for item in groups)):
+        raise RuleError(name('remote_groups'), 'must be a list of security group IDs')
+    return Flow(protocol=protocol, remote=remote, port=port, local=local,
+                source_port=_port(options.get('source_port'), name('source_port')), nic_type=nic_type,
+                remote_groups=frozenset(item.strip() for item in groups) if groups is not None else None)
+
+
+# --- matching one flow -------------------------------------------------------------------------
+
+MATCH, NO_MATCH, UNKNOWN = 'match', 'no match', 'unknown'
+
+
+def _in_range(value, text):
+    low, high = (int(bound) for bound in text.split('/'))
+    return low < 0 or low <= value <= high
+
+
+def _in_network(address, cidr):
+    network = ipaddress.ip_network(cidr, strict=False)
+    return address.version == network.version and address in network
+
+
+def match_rule(rule, flow, prefix_lists=None):
+    """(MATCH | NO_MATCH | UNKNOWN, why) for one canonical rule and one flow."""
+    if rule.ip_protocol != 'all' and rule.ip_protocol != flow.protocol:
+        return NO_MATCH, 'protocol'
+    if rule.ip_protocol in PORT_PROTOCOLS and not _in_range(flow.port, rule.port_range):
+        return NO_MATCH, 'port'
+    if rule.nic_type and rule.nic_type != flow.nic_type:
+        return NO_MATCH, 'nic type'
+    unknown = []
+    if rule.peer_cidr_ip or rule.peer_ipv6_cidr_ip:
+        if not _in_network(flow.remote, rule.peer_cidr_ip or rule.peer_ipv6_cidr_ip):
+            return NO_MATCH, 'address'
+    elif rule.peer_group_id:
+        if flow.remote_groups is None:
+            unknown.append('depends on membership of %s' % rule.peer_group_id)
+        elif rule.peer_group_id not in flow.remote_groups:
+            return NO_MATCH, 'group membership'
+    elif rule.peer_prefix_list_id:
+        entries = (prefix_lists or {}).get(rule.peer_prefix_list_id)
+        if entries is None:
+            unknown.append('depends on the entries of prefix list %s, which were not resolved' % rule.peer_prefix_list_id)
+        elif not any(_in_network(flow.remote, cidr) for cidr in entries):
+            return NO_MATCH, 'prefix list'
+    local_range = rule.local_cidr_ip or rule.local_ipv6_cidr_ip
+    if local_range:
+        if flow.local is None:
+            unknown.append('depends on the local address, which the flow does not give')
+        elif not _in_network(flow.local, local_range):
+            return NO_MATCH, 'local address'
+    if rule.source_port_range:
+        if flow.source_port is None:
+            unknown.append('depends on the source port, which the flow does not give')
+        elif not _in_range(flow.source_port, rule.source_port_range):
+            return NO_MATCH, 'source port'
+    if unknown:
+        return UNKNOWN, '; '.join(unknown)
+    return MATCH, ''
+
+
+# --- defaults -------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class GroupContext:
+    """What decides the default of one group: its ID, type and inner access policy (None: not known)."""
+
+    security_group_id: str | None
+    group_type: str | None = 'normal'
+    inner_access_policy: str | None = 'accept'
+
+
+def default_verdict(direction_name, groups, flow):
+    """(policy, why) for a flow no rule matched, or (None, why) when the groups' types are not known."""
+    types = set(group.group_type for group in groups)
+    if None in types or not groups:
+        return None, 'the group type is not known, so neither is its default'
+    if types == {'enterprise'}:
+        return 'drop', 'enterprise groups drop %s traffic no rule accepts' % direction_name
+    if 'enterprise' in types:
+        raise RuleError('security_group_ids', 'an instance cannot be in normal and enterprise security groups at once')
+    if direction_name == 'egress':
+        return 'accept', 'normal groups accept outbound traffic no rule drops'
+    for group in groups:
+        if group.inner_access_policy == 'accept' and flow is not None and flow.remote_groups is not None \
+                and group.security_group_id in flow.remote_groups:
+            return 'accept', 'the remote end is a member of %s, whose inner access policy is accept' % group.security_group_id
+    return 'drop', 'normal groups drop inbound traffic no rule accepts, but from their own members'
+
+
+def default_members(direction_name, groups):
+    """The groups whose members the default accepts inbound (their tokens join the rule set's)."""
+    if direction_name != 'ingress':
+        return []
+    return sorted(group.security_group_id for group in groups
+                  if group.group_type == 'normal' and group.inner_access_policy == 'accept' and group.security_group_id)
+
+
+def default_accept_region(direction_name, groups, tokens):
+    """The flows the groups' default accepts, as a list of boxes; None when the default is not known."""
+    types = set(group.group_type for group in groups)
+    if None in types or not groups:
+        return None
+    if 'enterprise' in types:
+        return []
+    if direction_name == 'egress':
+        return everything_region(tokens)
+    region = []
+    for member in default_members(direction_name, groups):
+        # Disjoint pieces: a member of this group, and of none of the groups before it.
+        piece = everything_region(tokens, {member: frozenset((True,))})
+        region.extend(subtract(piece, region))
+    return region
+
+
+# --- evaluation -------------------------------------------------------------------------------------
+
+def rule_view(rule, group_id=None):
+    return dict(security_group_id=group_id, security_group_rule_id=rule.security_group_rule_id, priority=rule.priority,
+                policy=rule.policy, summary=rule.summary(), description=rule.description)
+
+
+def evaluate(direction_name, tagged_rules, flow, groups, prefix_lists=None):
+    """The verdict of the groups' rules on one flow.
+
+    ``tagged_rules`` is a list of (group id, canonical rule) of one direction. The result says the
+    verdict (accept, drop, or undetermined when a rule of higher precedence depends on what the flow
+    does not tell), the deciding rule, every other matching rule in precedence order, the rules whose
+    match is unknown, and whether the default decided.
+    """
+    ordered = sorted(tagged_rules, key=lambda item: precedence(item[1]))
+    matched, unknown = [], []
+    for group_id, rule in ordered:
+        status, why = match_rule(rule, flow, prefix_lists)
+        if status == MATCH:
+            matched.append((group_id, rule))
+        elif status == UNKNOWN and not matched:
+            unknown.append(dict(rule_view(rule, group_id), reason=why))
+    result = dict(flow=dict(protocol=flow.protocol, remote=str(flow.remote), port=flow.port,
+                            local=str(flow.local) if flow.local is not None else None, source_port=flow.source_port,
+                            nic_type=flow.nic_type, remote_groups=sorted(flow.remote_groups) if flow.remote_groups is not None else None),
+                  also_matched=[rule_view(rule, group_id) for group_id, rule in matched[1:]], unknown=unknown)
+    if matched:
+        group_id, decider = matched[0]
+        result.update(verdict=decider.policy, decided_by='rule', rule=rule_view(decider, group_id), default=None)
+    else:
+        policy, why = default_verdict(direction_name, groups, flow)
+        result.update(verdict=policy or 'undetermined', decided_by='default', rule=None, default=dict(policy=policy, reason=why,
+                                                                                                      source=DEFAULT_SOURCE))
+    if unknown:
+        result['verdict_if_unknown_rules_do_not_match'] = result['verdict']
+        result['verdict'] = 'undetermined'
+    return result
+
+
+# --- static findings ---------------------------------------------------------------------------------
+
+def findings(direction_name, tagged_rules, groups, prefix_lists=None, with_default=True):
+    """Shadowed rules, redundant rules and overridden accepts of one direction's rules, by exact set arithmetic.
+
+    shadowed: rules of higher precedence match every flow the rule matches, so it decides none.
+    redundant: not shadowed, but every flow it decides would be decided the same way without it (by
+    rules of equal or lower precedence, or by the default when ``with_default`` and the groups' types
+    are known).
+    overridden: for each drop rule, the accept rules of lower precedence whose flows it takes away,
+    entirely or in part.
+    """
+    ordered = sorted(tagged_rules, key=lambda item: precedence(item[1]))
+    tokens = tokens_of([rule for _group_id, rule in ordered], prefix_lists, default_members(direction_name, groups))
+    boxes = [rule_region(rule, tokens, prefix_lists) for _group_id, rule in ordered]
+    keys = [precedence(rule)[:2] for _group_id, rule in ordered]
+    accepted_by_default = default_accept_region(direction_name, groups, tokens) if with_default else None
+    shadowed, redundant, overridden = [], [], []
+    for index, (group_id, rule) in enumerate(ordered):
+        region = boxes[index]
+        covering = []
+        for other in range(len(ordered)):
+            if keys[other] >= keys[index] or not overlaps(boxes[other], boxes[index]):
+                continue
+            covering.append(other)
+            region = subtract(region, boxes[other])
+            if not region:
+                break
+        if not region:
+            shadowed.append(dict(rule=rule_view(rule, group_id),
+                                 covered_by=[rule_view(ordered[other][1], ordered[other][0]) for other in covering]))
+            continue
+        deciders = _same_decision(index, region, ordered, boxes, keys, accepted_by_default)
+        if deciders is not None:
+            redundant.append(dict(rule=rule_view(rule, group_id), decided_anyway_by=deciders))
+    for index, (group_id, rule) in enumerate(ordered):
+        if rule.policy != 'drop':
+            continue
+        taken = []
+        for other, (other_group, other_rule) in enumerate(ordered):
+            if other_rule.policy == 'accept' and keys[other] > keys[index] and overlaps(boxes[other], boxes[index]):
+                entirely = not subtract(boxes[other], boxes[index])
+                taken.append(dict(rule_view(other_rule, other_group), entirely=entirely))
+        if taken:
+            overridden.append(dict(drop_rule=rule_view(rule, group_id), accept_rules=taken))
+    return dict(shadowed=shadowed, redundant=redundant, overridden_accepts=overridden)
+
+
+def _same_decision(index, region, ordered, boxes, keys, accepted_by_default):
+    """The rules (and 'default') that decide every flow of ``region`` as rule ``index`` does, or None."""
+    policy = ordered[index][1].policy
+    rest = region
+    deciders = []
+    for other in range(len(ordered)):
+        if other == index or keys[other] < keys[index] or not overlaps(rest, boxes[other]):
+            continue
+        if ordered[other][1].policy != policy:
+            return None
+        deciders.append(rule_view(ordered[other][1], ordered[other][0]))
+        rest = subtract(rest, boxes[other])
+        if not rest:
+            return deciders
+    if accepted_by_default is None:
+        return None
+    if policy == 'accept':
+        if subtract(rest, accepted_by_default):
+            return None
+    elif overlaps(rest, accepted_by_default):
+        return None
+    return deciders + ['default']
+
+
+def witness(box, tokens):
+    """One flow inside a box, as parse_flow options, or None when the box holds no flow a packet can be
+    (its remote and local addresses of different families)."""
+    dims = box.as_dict()
+    for family in (4, 6):
+        remote = dims['remote'].v4 if family == 4 else dims['remote'].v6
+        local = dims['local'].v4 if family == 4 else dims['local'].v6
+        if not (remote and local):
+            continue
+        protocols = sorted(protocol for protocol in dims['protocols']
+                           if not (protocol == 'icmp' and family == 6 or protocol == 'icmpv6' and family == 4))
+        if not protocols:
+            continue
+        protocol = protocols[0]
+        make = ipaddress.IPv6Address if family == 6 else ipaddress.IPv4Address
+        address, local_address = make(remote.first()), make(local.first())
+        options = dict(protocol=protocol if protocol != 'other' else '132', remote=str(address), local=str(local_address),
+                       source_port=dims['source_ports'].first(), nic_type=sorted(dims['nic_types'])[0],
+                       remote_groups=[token for token, member in zip(tokens, box.memberships) if False not in member])
+        if protocol in PORT_PROTOCOLS:
+            options['port'] = dims['ports'].first()
+        return options
+    return None
+
+
+# --- what the rule modules say about the rules they leave behind ------------------------------------------
+
+def end_state_findings(direction_name, rules, security_group_id):
+    """Findings on the rules a task leaves in one direction of one group.
+
+    The rule modules read no more than the group's rules, so the group's type and with it its default
+    are not known here: a rule is reported redundant only when other rules decide all its flows.
+    """
+    return findings(direction_name, [(security_group_id, rule) for rule in rules],
+                    [GroupContext(security_group_id, None, None)], with_default=False)
+
+
+def finding_warnings(found, option='rules'):
+    """One warning per shadowed or redundant rule, naming the rule and what decides its flows instead."""
+    warnings = []
+    for entry in found['shadowed']:
+        warnings.append('%s: %s can never take effect: rules of higher precedence decide every flow it matches (%s)'
+                        % (option, entry['rule']['summary'], '; '.join(item['summary'] for item in entry['covered_by'])))
+    for entry in found['redundant']:
+        warnings.append('%s: %s is redundant: every flow it decides is decided the same way without it (by %s)'
+                        % (option, entry['rule']['summary'],
+                           '; '.join(item if isinstance(item, str) else item['summary'] for item in entry['decided_anyway_by'])))
+    return warnings
