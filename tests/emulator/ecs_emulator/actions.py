@@ -1,57 +1,23 @@
-"""The ECS actions: each handler gets the call and a store Transaction, and returns (body, applied)."""
+"""The ECS actions: each handler gets the call and a store Transaction, and returns (body, applied).
 
-import base64
-import binascii
+The rule and describe actions live here, with the registry of every action; the group lifecycle
+and tag actions are in group_actions.py and tag_actions.py.
+"""
+
 import json
 import re
 
+from .common import decode_token, encode_token, given, int_param, own_group, region
 from .errors import ApiError
+from .group_actions import create_group, delete_group, modify_group_attribute, modify_group_policy
+from .group_validation import check_tag_filter, indexed_tags
 from .store import new_rule_id, now_iso
-from .validation import EGRESS, INGRESS, RULE_FIELDS, check_group_id, identity, parse_rule, row_to_params
+from .tag_actions import list_tag_resources, tag_resources, untag_resources
+from .validation import EGRESS, INGRESS, RULE_FIELDS, identity, parse_rule, row_to_params
 
 _PERMISSION_RE = re.compile(r'^Permissions\.(\d{1,4})\.([A-Za-z0-9]+)$')
 _RULE_ID_RE = re.compile(r'^SecurityGroupRuleId\.(\d{1,4})$')
 RULE_LIMIT = 200
-
-
-class Context:
-    """One API call: caller identity, decoded parameters (no auth parameters) and the request id."""
-
-    def __init__(self, action, params, account, request_id):
-        self.action = action
-        self.params = params
-        self.account = account
-        self.request_id = request_id
-
-    def get(self, name):
-        return self.params.get(name)
-
-
-def _given(ctx, name):
-    """The parameter, or None when it is absent or empty: clients send empty fields for "not set"."""
-    value = ctx.get(name)
-    return None if value in (None, '') else value
-
-
-def _region(ctx, tx):
-    region = ctx.get('RegionId')
-    if not region:
-        raise ApiError('MissingRegionId')
-    if not tx.region_exists(region):
-        raise ApiError('InvalidRegionId.NotFound')
-    return region
-
-
-def _own_group(ctx, tx, write):
-    group_id = check_group_id(ctx.get('SecurityGroupId'))
-    region = _region(ctx, tx)
-    group = tx.find_group(group_id, ctx.account['account_id'], region)
-    if group is None:
-        raise ApiError('InvalidSecurityGroupId.NotFound')
-    if write and group['service_managed']:
-        raise ApiError('InvalidOperation.ResourceManagedByCloudProduct',
-                       'The security group %s is managed by a cloud product and cannot be modified.' % group_id)
-    return group
 
 
 def _rule_getters(params):
@@ -74,9 +40,16 @@ def _parse_batch(ctx, tx, group, direction):
     return [parse_rule(get, group, direction, tx) for get in _rule_getters(ctx.params)]
 
 
+def _refuse_group_peers_on_enterprise_groups(group, rows, direction):
+    # The AuthorizeSecurityGroup(Egress) documents: rules of advanced groups cannot reference groups.
+    if group['group_type'] == 'enterprise' and any(row[direction.col['peer_group']] for row in rows):
+        raise ApiError('InvalidSecurityGroupType.NotSupportEnterprise', variant='group_peer')
+
+
 def authorize(ctx, tx, direction):
-    group = _own_group(ctx, tx, write=True)
+    group = own_group(ctx, tx, write=True)
     rows = _parse_batch(ctx, tx, group, direction)
+    _refuse_group_peers_on_enterprise_groups(group, rows, direction)
     existing = {identity(r, group['account_id']) for r in tx.rules(group['group_id'], direction.name)}
     new_rows = []
     for row in rows:
@@ -96,7 +69,7 @@ def authorize(ctx, tx, direction):
 
 
 def revoke(ctx, tx, direction):
-    group = _own_group(ctx, tx, write=True)
+    group = own_group(ctx, tx, write=True)
     rule_ids = [v for k, v in sorted(ctx.params.items()) if _RULE_ID_RE.match(k) and v]
     stored = tx.rules(group['group_id'], direction.name)
     if rule_ids:
@@ -113,7 +86,7 @@ def revoke(ctx, tx, direction):
 
 
 def modify(ctx, tx, direction):
-    group = _own_group(ctx, tx, write=True)
+    group = own_group(ctx, tx, write=True)
     rule_id = ctx.get('SecurityGroupRuleId')
     if not rule_id:
         raise ApiError('MissingParameter.SecurityGroupRuleId')
@@ -124,14 +97,15 @@ def modify(ctx, tx, direction):
     merged = row_to_params(current, direction)
     # A new destination (or source range) replaces the old one as a whole rather than mixing with it.
     for names in (direction.peer_params(), direction.local_params()):
-        if any(_given(ctx, n) for n in names):
+        if any(given(ctx, n) for n in names):
             for name in names:
                 merged.pop(name, None)
     # Modify cannot delete a stored value (ModifySecurityGroupRule usage notes), so an empty field keeps it.
     for name in RULE_FIELDS:
-        if _given(ctx, name):
+        if given(ctx, name):
             merged[name] = ctx.get(name)
     row = parse_rule(merged.get, group, direction, tx)
+    _refuse_group_peers_on_enterprise_groups(group, [row], direction)
     key = identity(row, group['account_id'])
     if any(r['rule_id'] != rule_id and identity(r, group['account_id']) == key for r in stored):
         raise ApiError('InvalidSecurityGroupRule.Duplicate')
@@ -139,29 +113,6 @@ def modify(ctx, tx, direction):
     if changed:
         tx.update_rule(rule_id, row)
     return {'RequestId': ctx.request_id}, changed
-
-
-def _int_param(ctx, name, default, low, high, code):
-    value = ctx.get(name)
-    if value in (None, ''):
-        return default
-    if not re.match(r'^\d{1,7}$', value) or not low <= int(value) <= high:
-        raise ApiError(code)
-    return int(value)
-
-
-def _encode_token(seq):
-    return base64.urlsafe_b64encode(('seq:%d' % seq).encode()).decode().rstrip('=')
-
-
-def _decode_token(token):
-    try:
-        text = base64.urlsafe_b64decode(token + '=' * (-len(token) % 4)).decode('ascii')
-    except (binascii.Error, UnicodeDecodeError, ValueError) as exc:
-        raise ApiError('InvalidNextToken') from exc
-    if not re.match(r'^seq:\d{1,18}$', text):
-        raise ApiError('InvalidNextToken')
-    return int(text[4:])
 
 
 def _permission(row, group_names, list_names):
@@ -184,7 +135,7 @@ def _permission(row, group_names, list_names):
 
 
 def describe_attribute(ctx, tx):
-    group = _own_group(ctx, tx, write=False)
+    group = own_group(ctx, tx, write=False)
     direction = (ctx.get('Direction') or 'all').lower()
     if direction not in ('all', 'egress', 'ingress'):
         raise ApiError('InvalidParameter.Direction')
@@ -193,61 +144,73 @@ def describe_attribute(ctx, tx):
         raise ApiError('InvalidNicType.ValueNotSupported')
     # VPC groups only have intranet rules; a classic group answers for one NIC type per call.
     nic = 'intranet' if group['vpc_id'] else (nic or 'internet')
-    max_results = _int_param(ctx, 'MaxResults', 500, 10, 1000, 'InvalidParameter.MaxResults')
-    after = _decode_token(ctx.get('NextToken')) if ctx.get('NextToken') else 0
+    max_results = int_param(ctx, 'MaxResults', 500, 10, 1000, 'InvalidParameter.MaxResults')
+    after = decode_token(ctx.get('NextToken')) if ctx.get('NextToken') else 0
     rows = tx.rule_page(group['group_id'], nic, None if direction == 'all' else direction, after, max_results + 1)
     next_token = ''
     if len(rows) > max_results:
         rows = rows[:max_results]
-        next_token = _encode_token(rows[-1]['seq'])
+        next_token = encode_token(rows[-1]['seq'])
     group_names = tx.group_names({r['dest_group_id'] for r in rows} | {r['source_group_id'] for r in rows})
     list_names = tx.prefix_list_names({r['dest_prefix_list_id'] for r in rows} | {r['source_prefix_list_id'] for r in rows})
     return {
         'RequestId': ctx.request_id, 'RegionId': group['region_id'], 'SecurityGroupId': group['group_id'],
         'SecurityGroupName': group['name'], 'Description': group['description'], 'VpcId': group['vpc_id'] or '',
-        'InnerAccessPolicy': 'Accept', 'NextToken': next_token,
+        'InnerAccessPolicy': group['inner_access_policy'], 'NextToken': next_token,
         'Permissions': {'Permission': [_permission(r, group_names, list_names) for r in rows]},
     }, False
 
 
-def describe_groups(ctx, tx):
-    region = _region(ctx, tx)
-    group_ids = None
+def _security_group_ids_filter(ctx):
     ids_param = ctx.get('SecurityGroupIds')
-    if ids_param:
-        try:
-            group_ids = json.loads(ids_param)
-        except ValueError as exc:
-            raise ApiError('InvalidSecurityGroupIds.Malformed') from exc
-        if not isinstance(group_ids, list) or not all(isinstance(i, str) for i in group_ids) or len(group_ids) > 100:
-            raise ApiError('InvalidSecurityGroupIds.Malformed')
+    if not ids_param:
+        return None
+    try:
+        group_ids = json.loads(ids_param)
+    except ValueError as exc:
+        raise ApiError('InvalidSecurityGroupIds.Malformed') from exc
+    if not isinstance(group_ids, list) or not all(isinstance(i, str) for i in group_ids) or len(group_ids) > 100:
+        raise ApiError('InvalidSecurityGroupIds.Malformed')
+    return group_ids
+
+
+def _group_summary(row, tags, tx):
+    return {
+        'SecurityGroupId': row['group_id'], 'SecurityGroupName': row['name'], 'Description': row['description'],
+        'VpcId': row['vpc_id'] or '', 'SecurityGroupType': row['group_type'],
+        'ServiceManaged': bool(row['service_managed']), 'RuleCount': tx.rule_count(row['group_id']),
+        'GroupToGroupRuleCount': tx.group_to_group_rule_count(row['group_id']),
+        'CreationTime': row['create_time'], 'ResourceGroupId': row['resource_group_id'],
+        'Tags': {'Tag': [{'TagKey': key, 'TagValue': value} for key, value in tags]},
+    }
+
+
+def describe_groups(ctx, tx):
+    region_id = region(ctx, tx)
+    group_ids = _security_group_ids_filter(ctx)
     equal = {column: ctx.get(param) for param, column in (('SecurityGroupId', 'group_id'), ('SecurityGroupName', 'name'),
-                                                          ('VpcId', 'vpc_id'), ('SecurityGroupType', 'group_type'))
+                                                          ('VpcId', 'vpc_id'), ('SecurityGroupType', 'group_type'),
+                                                          ('ResourceGroupId', 'resource_group_id'))
              if ctx.get(param)}
-    rows = tx.security_groups(ctx.account['account_id'], region, group_ids, (ctx.get('NetworkType') or '').lower(), **equal)
+    tag_filter = check_tag_filter(indexed_tags(ctx.params))
+    rows = tx.security_groups(ctx.account['account_id'], region_id, group_ids, (ctx.get('NetworkType') or '').lower(),
+                              tags=tag_filter, **equal)
     total = len(rows)
     if ctx.get('MaxResults') or ctx.get('NextToken'):
-        size = _int_param(ctx, 'MaxResults', 10, 1, 100, 'InvalidParameter.MaxResults')
-        after = _decode_token(ctx.get('NextToken')) if ctx.get('NextToken') else 0
+        size = int_param(ctx, 'MaxResults', 10, 1, 100, 'InvalidParameter.MaxResults')
+        after = decode_token(ctx.get('NextToken')) if ctx.get('NextToken') else 0
         rows = [r for r in rows if r['seq'] > after]
         page_rows = rows[:size]
-        next_token = _encode_token(page_rows[-1]['seq']) if len(rows) > size else ''
+        next_token = encode_token(page_rows[-1]['seq']) if len(rows) > size else ''
         page_number = 1
     else:
-        page_number = _int_param(ctx, 'PageNumber', 1, 1, 1000000, 'InvalidParameter.PageSize')
-        size = _int_param(ctx, 'PageSize', 10, 1, 100, 'InvalidParameter.PageSize')
+        page_number = int_param(ctx, 'PageNumber', 1, 1, 1000000, 'InvalidParameter.PageSize')
+        size = int_param(ctx, 'PageSize', 10, 1, 100, 'InvalidParameter.PageSize')
         page_rows = rows[(page_number - 1) * size:page_number * size]
         next_token = ''
-    groups = []
-    for row in page_rows:
-        groups.append({
-            'SecurityGroupId': row['group_id'], 'SecurityGroupName': row['name'], 'Description': row['description'],
-            'VpcId': row['vpc_id'] or '', 'SecurityGroupType': row['group_type'],
-            'ServiceManaged': bool(row['service_managed']), 'RuleCount': tx.rule_count(row['group_id']),
-            'GroupToGroupRuleCount': tx.group_to_group_rule_count(row['group_id']),
-            'CreationTime': row['create_time'], 'ResourceGroupId': '', 'Tags': {'Tag': []},
-        })
-    return {'RequestId': ctx.request_id, 'RegionId': region, 'TotalCount': total, 'PageNumber': page_number,
+    tags = tx.group_tags(row['group_id'] for row in page_rows)
+    groups = [_group_summary(row, tags.get(row['group_id'], []), tx) for row in page_rows]
+    return {'RequestId': ctx.request_id, 'RegionId': region_id, 'TotalCount': total, 'PageNumber': page_number,
             'PageSize': size, 'NextToken': next_token, 'SecurityGroups': {'SecurityGroup': groups}}, False
 
 
@@ -261,4 +224,11 @@ ACTIONS = {
     'ModifySecurityGroupRule': (lambda c, n: modify(c, n, INGRESS), True),
     'DescribeSecurityGroupAttribute': (describe_attribute, False),
     'DescribeSecurityGroups': (describe_groups, False),
+    'CreateSecurityGroup': (create_group, True),
+    'DeleteSecurityGroup': (delete_group, True),
+    'ModifySecurityGroupAttribute': (modify_group_attribute, True),
+    'ModifySecurityGroupPolicy': (modify_group_policy, True),
+    'TagResources': (tag_resources, True),
+    'UntagResources': (untag_resources, True),
+    'ListTagResources': (list_tag_resources, False),
 }

@@ -1,7 +1,8 @@
 """The error catalogue: HTTP status and message per ECS error code.
 
-Entries marked "document" come from the error tables of AuthorizeSecurityGroupEgress and
-AuthorizeSecurityGroup; the others are assumptions, listed in README.md.
+Entries marked "document" come from the error tables of the API documents named beside them
+(AuthorizeSecurityGroupEgress and AuthorizeSecurityGroup unless said); the others are assumptions,
+listed in README.md. A `code#variant` key is a second message (and maybe status) for one code.
 """
 
 # code -> (status, message)
@@ -82,8 +83,46 @@ CATALOGUE = {
     'InvalidSourceGroupId.Mismatch#vpc': (400, 'Specified security group and source group are not in the same VPC.'),
     'InvalidSourceCidrIp.Malformed': (400, 'The specified parameter "SourceCidrIp" is not valid.'),
     'MissingParameter.Source': (400, 'One of the parameters SourceCidrIp, SourceGroupId or SourcePrefixListId must be specified.'),
-    # assumed: that table has no IsSame row, so its ingress message mirrors the egress one
-    'InvalidSecurityGroup.IsSame#ingress': (403, 'The authorized SecurityGroupId should be different from the SourceGroupId.'),
+    # document (AuthorizeSecurityGroup): a group naming itself as SourceGroupId
+    'InvalidParamter.Conflict#self_source': (403, 'The specified SecurityGroupId should be different from the SourceGroupId.'),
+    # document (CreateSecurityGroup)
+    'InvalidDescription.Malformed': (400, 'The specified parameter "Description" is not valid.'),
+    'QuotaExceed.SecurityGroup': (403, 'The maximum number of security groups is reached.'),
+    'InvalidVpcId.NotFound': (404, 'Specified VPC does not exist.'),
+    'InvalidSecurityGroupName.Malformed': (400, 'Specified security group name is not valid.'),
+    'InvalidTagKey.Malformed': (400, 'The specified Tag.N.Key is not valid.'),
+    'InvalidTagValue.Malformed': (400, 'The specified Tag.N.Value is not valid.'),
+    'Duplicate.TagKey': (400, 'The Tag.N.Key contain duplicate key.'),
+    # document (ModifySecurityGroupAttribute): the group description, not a rule's
+    'InvalidSecurityGroupDiscription.Malformed#group': (400, 'Specified security group description is not valid.'),
+    # document (ModifySecurityGroupPolicy)
+    'InvalidPolicy.Malformed#inner_access': (400, "The Policy is invalid. Only 'Accept' and 'Drop' are supported. Ignore case."),
+    # document (DeleteSecurityGroup); what holds the group is appended (assumed wording)
+    'DependencyViolation#instances': (403, 'There is still instance(s) in the specified security group. %s'),
+    'DependencyViolation#referenced': (403, 'The specified security group has been authorized in another one. %s'),
+    # assumed: the current DeleteSecurityGroup page says network interfaces block a delete too, but gives no message
+    'DependencyViolation#network_interfaces': (403, 'There is still network interface(s) in the specified security group. %s'),
+    # document (TagResources, UntagResources, ListTagResources)
+    'MissingParameter.RegionId': (404, 'The parameter - RegionId should not be null'),
+    'MissingParameter.ResourceType': (404, 'The parameter - ResourceType should not be null'),
+    'MissingParameter.Tags': (404, 'The parameter - Tags should not be null'),
+    'NumberExceed.ResourceIds': (400, "The ResourceIds parameter's number is exceed , Valid : 50"),
+    'NumberExceed.Tags': (400, "The Tags parameter's number is exceed , Valid : 20"),
+    'InvalidResourceId.NotFound': (404, 'The specified ResourceIds are not found in our records.'),
+    'InvalidResourceType.NotFound': (404, 'The ResourceType provided does not exist in our records.'),
+    'InvalidTagKey.Malformed#tag_api': (400, 'The specified Tag.n.Key is not valid.'),
+    'InvalidTagValue.Malformed#tag_api': (400, 'The specified Tag.n.Value is not valid.'),
+    'OperationDenied.QuotaExceed': (400, 'The quota of tags on resource is beyond permitted range.'),
+    # assumed: security groups and tags, where the documents give no code (or no status and message)
+    'InvalidParameter.SecurityGroupType': (400, 'The specified parameter "SecurityGroupType" is not valid.'),
+    'InvalidSecurityGroupType.NotSupportEnterprise#policy': (
+        403, 'The inner access policy of an enterprise security group cannot be changed.'),
+    'InvalidSecurityGroupType.NotSupportEnterprise#group_peer': (
+        403, 'The rules of an enterprise security group cannot reference security groups.'),
+    'MissingParameter.ResourceIds': (404, 'The parameter - ResourceIds should not be null'),
+    'InvalidParameter.TagValue': (400, 'Tag.N.Value is specified without Tag.N.Key.'),
+    'InvalidParameter.TagFilter': (400, 'The parameter TagFilter.N is not supported.'),
+    'InvalidParameter.All': (400, 'The specified parameter "All" is not valid.'),
 }
 
 

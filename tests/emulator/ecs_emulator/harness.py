@@ -8,6 +8,7 @@ import subprocess
 import sys
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 
 from .fixture_file import load_fixture
@@ -161,7 +162,8 @@ class Emulator:
         self.stop()
 
     # -- admin API ---------------------------------------------------------------------------------
-    def _admin(self, method, path, body=None):
+    def _admin(self, method, path, body=None, missing=False):
+        """The admin API's JSON answer; with `missing=True` a 404 answers None instead of raising."""
         data = json.dumps(body).encode('utf-8') if body is not None else None
         request = urllib.request.Request(self.admin_url + path, data=data, method=method,
                                          headers={'Content-Type': 'application/json'})
@@ -169,6 +171,8 @@ class Emulator:
             with _OPENER.open(request, timeout=30) as response:
                 return json.loads(response.read().decode('utf-8'))
         except urllib.error.HTTPError as exc:
+            if missing and exc.code == 404:
+                return None
             raise EmulatorError('admin %s %s: %s %s' % (method, path, exc.code, exc.read().decode('utf-8', 'replace'))) from exc
 
     def requests(self, since=0):
@@ -189,6 +193,16 @@ class Emulator:
 
     def egress_rules(self, group_id):
         return self.rules(group_id, 'egress')
+
+    def group(self, group_id):
+        """A group's attributes, tags (a dict) and rule count, of any account; None when there is no such group."""
+        answer = self._admin('GET', '/groups/%s' % urllib.parse.quote(group_id, safe=''), missing=True)
+        return answer['group'] if answer is not None else None
+
+    def groups(self, name=None):
+        """Every account's groups (id, name, vpc_id, type, tags, account_id, region), or those named `name`."""
+        query = '?' + urllib.parse.urlencode({'name': name}) if name is not None else ''
+        return self._admin('GET', '/groups%s' % query)['groups']
 
     def reset(self):
         self._admin('POST', '/reset')

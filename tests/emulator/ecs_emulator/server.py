@@ -60,6 +60,27 @@ class Emulator:
                 return None
             return tx.rules(group_id, direction)
 
+    def group_detail(self, group_id):
+        """A group's attributes, tags and rule count, or None for an unknown group (admin API)."""
+        with self.store.transaction(write=False) as tx:
+            group = tx.find_group(group_id)
+            if group is None:
+                return None
+            detail = admin_group_view(group, tx.group_tags([group_id]).get(group_id, []))
+            detail.update(account_id=group['account_id'], region=group['region_id'], description=group['description'],
+                          inner_access_policy=group['inner_access_policy'], resource_group_id=group['resource_group_id'],
+                          service_managed=bool(group['service_managed']), create_time=group['create_time'],
+                          rule_count=tx.rule_count(group_id))
+            return detail
+
+    def groups(self, name=None):
+        """Every account's groups, or those with a name, in creation order (admin API)."""
+        with self.store.transaction(write=False) as tx:
+            rows = tx.all_groups(name)
+            tags = tx.group_tags(row['group_id'] for row in rows)
+            return [dict(admin_group_view(row, tags.get(row['group_id'], [])), account_id=row['account_id'], region=row['region_id'])
+                    for row in rows]
+
     def handle_api(self, method, raw_path, headers, body):
         """Returns (status, extra headers, body dict or None when the connection must be dropped)."""
         request_id = new_request_id()
@@ -95,6 +116,11 @@ class Emulator:
         entry.update(status=status, write=report.write, fault=report.fault, applied=report.applied)
         self.log.record(entry)
         return status, extra, None if report.drop_connection else answer
+
+
+def admin_group_view(group, tags):
+    return {'id': group['group_id'], 'name': group['name'], 'vpc_id': group['vpc_id'], 'type': group['group_type'],
+            'tags': dict(tags)}
 
 
 def error_body(err, request_id, region=None):
@@ -202,14 +228,8 @@ class AdminHandler(_BaseHandler):
             elif route == ('DELETE', 'faults'):
                 emu.faults.clear()
                 self.send_json(200, {'ok': True})
-            elif route == ('GET', 'groups') and len(parts) == 3 and parts[2] == 'rules':
-                rows = emu.group_rules(parts[1], args.get('direction') or None)
-                if rows is None:
-                    self.send_json(404, {'error': 'no such security group'})
-                    return
-                for row in rows:
-                    row.pop('seq', None)
-                self.send_json(200, {'rules': rows})
+            elif route == ('GET', 'groups'):
+                self._get_groups(parts[1:], args)
             elif route == ('POST', 'reset'):
                 emu.reset()
                 self.send_json(200, {'ok': True})
@@ -217,6 +237,28 @@ class AdminHandler(_BaseHandler):
                 self.send_json(404, {'error': 'unknown admin endpoint'})
         except (ValueError, FaultConfigError) as exc:
             self.send_json(400, {'error': str(exc)})
+
+    def _get_groups(self, parts, args):
+        """GET /groups[?name=], /groups/<id>, /groups/<id>/rules[?direction=]."""
+        emu = self.emulator
+        if not parts:
+            self.send_json(200, {'groups': emu.groups(args['name'] if 'name' in args else None)})
+            return
+        if len(parts) == 1:
+            answer = emu.group_detail(parts[0])
+            key = 'group'
+        elif len(parts) == 2 and parts[1] == 'rules':
+            answer = emu.group_rules(parts[0], args.get('direction') or None)
+            key = 'rules'
+            for row in answer or []:
+                row.pop('seq', None)
+        else:
+            self.send_json(404, {'error': 'unknown admin endpoint'})
+            return
+        if answer is None:
+            self.send_json(404, {'error': 'no such security group'})
+            return
+        self.send_json(200, {key: answer})
 
     do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = _handle
 

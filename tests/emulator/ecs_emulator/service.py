@@ -7,7 +7,8 @@ import json
 import time
 import uuid
 
-from .actions import ACTIONS, Context
+from .actions import ACTIONS
+from .common import Context
 from .errors import ApiError
 from .faults import Faults
 from .validation import check_client_token

@@ -1,4 +1,4 @@
-"""SQLite state: accounts, keys, regions, security groups, prefix lists, rules and client tokens.
+"""SQLite state: accounts, keys, regions, VPCs, security groups and what is in them, tags, prefix lists, rules, client tokens.
 
 Every SQL statement of the emulator lives here. One connection per thread; every API request runs in
 one transaction, and writers take `BEGIN IMMEDIATE` so that parallel writers serialize instead of
@@ -16,6 +16,7 @@ import threading
 import time
 
 from .fixture_file import load_fixture
+from .group_validation import DEFAULT_INNER_ACCESS_POLICY
 
 RULE_COLUMNS = (
     'rule_id', 'group_id', 'direction', 'ip_protocol', 'port_range', 'source_port_range', 'policy', 'priority',
@@ -36,18 +37,36 @@ RULE_PARAM_NAMES = {
 }
 
 # Group attributes DescribeSecurityGroups may filter on by equality.
-GROUP_FILTER_COLUMNS = ('group_id', 'name', 'vpc_id', 'group_type')
+GROUP_FILTER_COLUMNS = ('group_id', 'name', 'vpc_id', 'group_type', 'resource_group_id')
+# Group attributes the Modify actions may change.
+GROUP_MUTABLE_COLUMNS = ('name', 'description', 'inner_access_policy')
+GROUP_COLUMNS = ('group_id', 'region_id', 'account_id', 'name', 'description', 'vpc_id', 'service_managed', 'group_type',
+                 'create_time', 'seq', 'inner_access_policy', 'resource_group_id')
+# CreateSecurityGroup document: up to 100 groups per region, unless a fixture account says otherwise.
+DEFAULT_SECURITY_GROUP_QUOTA = 100
+# Bumped whenever a table changes shape; a state file of another version is started afresh.
+SCHEMA_VERSION = 2
+TABLES = ('meta', 'regions', 'accounts', 'access_keys', 'vpcs', 'security_groups', 'group_members', 'group_tags',
+          'prefix_lists', 'rules', 'client_tokens')
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS regions (region_id TEXT PRIMARY KEY);
-CREATE TABLE IF NOT EXISTS accounts (account_id TEXT PRIMARY KEY, account_name TEXT NOT NULL UNIQUE, name TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS accounts (
+    account_id TEXT PRIMARY KEY, account_name TEXT NOT NULL UNIQUE, name TEXT NOT NULL, security_group_quota INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS access_keys (
     access_key_id TEXT PRIMARY KEY, secret TEXT NOT NULL, security_token TEXT, account_id TEXT NOT NULL, name TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS vpcs (
+    account_id TEXT NOT NULL, vpc_id TEXT NOT NULL, region_id TEXT NOT NULL, PRIMARY KEY (account_id, vpc_id));
 CREATE TABLE IF NOT EXISTS security_groups (
     group_id TEXT PRIMARY KEY, region_id TEXT NOT NULL, account_id TEXT NOT NULL, name TEXT NOT NULL,
     description TEXT NOT NULL, vpc_id TEXT, service_managed INTEGER NOT NULL, group_type TEXT NOT NULL,
-    create_time TEXT NOT NULL, seq INTEGER NOT NULL);
+    create_time TEXT NOT NULL, seq INTEGER NOT NULL, inner_access_policy TEXT NOT NULL, resource_group_id TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS group_members (
+    group_id TEXT NOT NULL, member_kind TEXT NOT NULL, member_id TEXT NOT NULL, PRIMARY KEY (group_id, member_kind, member_id));
+CREATE TABLE IF NOT EXISTS group_tags (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT, group_id TEXT NOT NULL, tag_key TEXT NOT NULL, tag_value TEXT NOT NULL,
+    UNIQUE (group_id, tag_key));
 CREATE TABLE IF NOT EXISTS prefix_lists (
     prefix_list_id TEXT PRIMARY KEY, region_id TEXT NOT NULL, account_id TEXT NOT NULL, name TEXT NOT NULL,
     address_family TEXT NOT NULL);
@@ -73,8 +92,16 @@ def now_iso():
     return time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime())
 
 
+def _random_id(prefix):
+    return prefix + ''.join(secrets.choice(_ID_ALPHABET) for dummy in range(20))
+
+
 def new_rule_id():
-    return 'sgr-' + ''.join(secrets.choice(_ID_ALPHABET) for dummy in range(20))
+    return _random_id('sgr-')
+
+
+def new_group_id():
+    return _random_id('sg-')
 
 
 def seeded_rule_id(group_id, direction, index):
@@ -121,6 +148,12 @@ class Store:
         """Create the schema; seed from the fixture only for a new (or reset) state."""
         is_new = not os.path.exists(self.path) or os.path.getsize(self.path) == 0
         conn = self._connection()
+        if conn.execute('PRAGMA user_version').fetchone()[0] != SCHEMA_VERSION:
+            # Written by an emulator with other tables (or new): its rows may lack columns this one
+            # needs, so it is started afresh and re-seeded below.
+            for table in TABLES:
+                conn.execute('DROP TABLE IF EXISTS %s' % table)
+            conn.execute('PRAGMA user_version = %d' % SCHEMA_VERSION)
         conn.executescript(SCHEMA)
         seeded = conn.execute("SELECT value FROM meta WHERE key = 'seeded'").fetchone()
         if fixture_path and (reset or is_new or not seeded):
@@ -134,8 +167,11 @@ class Store:
             tx.replace_everything(fixture)
 
 
-class Transaction:
-    """The queries and changes of one API call, all on the connection its transaction runs on."""
+class Transaction:  # pylint: disable=too-many-public-methods
+    """The queries and changes of one API call, all on the connection its transaction runs on.
+
+    Every query of the emulator is a method here (SQL lives nowhere else), hence their number.
+    """
 
     def __init__(self, conn):
         self._conn = conn
@@ -190,11 +226,12 @@ class Transaction:
             args.append(region_id)
         return self._one(sql, args)
 
-    def security_groups(self, account_id, region_id, group_ids=None, network_type=None, **equal):
+    def security_groups(self, account_id, region_id, group_ids=None, network_type=None, *, tags=(), **equal):
         """One account's groups in a region, in creation order.
 
-        `group_ids` (a list) keeps only those ids; `network_type` is 'vpc' or 'classic'; `equal` filters
-        on the columns of GROUP_FILTER_COLUMNS.
+        `group_ids` (a list) keeps only those ids; `network_type` is 'vpc' or 'classic'; `tags` is a
+        list of (key, value or None) that must all match (None: any value); `equal` filters on the
+        columns of GROUP_FILTER_COLUMNS.
         """
         sql = 'SELECT * FROM security_groups WHERE account_id = ? AND region_id = ?'
         args = [account_id, region_id]
@@ -210,7 +247,62 @@ class Transaction:
             sql += ' AND vpc_id IS NOT NULL'
         elif network_type == 'classic':
             sql += ' AND vpc_id IS NULL'
+        for key, value in tags:
+            sql += ' AND EXISTS (SELECT 1 FROM group_tags t WHERE t.group_id = security_groups.group_id AND t.tag_key = ?'
+            args.append(key)
+            if value is not None:
+                sql += ' AND t.tag_value = ?'
+                args.append(value)
+            sql += ')'
         return self._all(sql + ' ORDER BY seq', args)
+
+    def all_groups(self, name=None):
+        """Every account's groups (optionally only those with a name), in creation order (admin API)."""
+        if name is None:
+            return self._all('SELECT * FROM security_groups ORDER BY seq')
+        return self._all('SELECT * FROM security_groups WHERE name = ? ORDER BY seq', (name,))
+
+    def group_count(self, account_id, region_id):
+        return self._conn.execute('SELECT COUNT(*) FROM security_groups WHERE account_id = ? AND region_id = ?',
+                                  (account_id, region_id)).fetchone()[0]
+
+    def security_group_quota(self, account_id):
+        return self._conn.execute('SELECT security_group_quota FROM accounts WHERE account_id = ?', (account_id,)).fetchone()[0]
+
+    def vpc_exists(self, account_id, region_id, vpc_id):
+        return self._one('SELECT 1 AS found FROM vpcs WHERE account_id = ? AND region_id = ? AND vpc_id = ?',
+                         (account_id, region_id, vpc_id)) is not None
+
+    def insert_group(self, row):
+        """Add a group: `row` has every column of GROUP_COLUMNS but seq, which continues the creation order."""
+        values = dict(row, seq=self._conn.execute('SELECT COALESCE(MAX(seq), 0) + 1 FROM security_groups').fetchone()[0])
+        self._conn.execute('INSERT INTO security_groups (%s) VALUES (%s)' % (', '.join(GROUP_COLUMNS), _placeholders(GROUP_COLUMNS)),
+                           tuple(values[c] for c in GROUP_COLUMNS))
+
+    def update_group(self, group_id, changes):
+        """Overwrite the given columns (of GROUP_MUTABLE_COLUMNS) of one group."""
+        unknown = set(changes) - set(GROUP_MUTABLE_COLUMNS)
+        if unknown:
+            raise ValueError('not changeable group columns: %s' % ', '.join(sorted(unknown)))
+        sets = ', '.join('%s = ?' % column for column in changes)
+        self._conn.execute('UPDATE security_groups SET %s WHERE group_id = ?' % sets, tuple(changes.values()) + (group_id,))
+
+    def delete_group(self, group_id):
+        """Remove a group with its rules, tags and memberships."""
+        for table in ('rules', 'group_tags', 'group_members', 'security_groups'):
+            self._conn.execute('DELETE FROM %s WHERE group_id = ?' % table, (group_id,))
+
+    def group_members(self, group_id, member_kind):
+        """Ids of the instances ('instance') or network interfaces ('network_interface') in a group, sorted."""
+        rows = self._conn.execute('SELECT member_id FROM group_members WHERE group_id = ? AND member_kind = ? ORDER BY member_id',
+                                  (group_id, member_kind)).fetchall()
+        return [row[0] for row in rows]
+
+    def groups_referencing(self, group_id):
+        """Ids of the other groups with a rule whose peer is `group_id`, sorted."""
+        rows = self._conn.execute('SELECT DISTINCT group_id FROM rules WHERE (source_group_id = ? OR dest_group_id = ?) '
+                                  'AND group_id != ? ORDER BY group_id', (group_id, group_id, group_id)).fetchall()
+        return [row[0] for row in rows]
 
     def group_names(self, group_ids):
         return self._names('security_groups', 'group_id', group_ids)
@@ -229,6 +321,53 @@ class Transaction:
         rows = self._conn.execute('SELECT %s, name FROM %s WHERE %s IN (%s)' % (id_column, table, id_column, _placeholders(ids)),
                                   ids).fetchall()
         return {r[0]: r[1] for r in rows}
+
+    # -- tags -------------------------------------------------------------------------------------
+    def group_tags(self, group_ids):
+        """{group id: [(key, value), ...]} in the order the tags were first set; groups without tags are absent."""
+        group_ids = sorted(set(group_ids))
+        if not group_ids:
+            return {}
+        rows = self._conn.execute('SELECT group_id, tag_key, tag_value FROM group_tags WHERE group_id IN (%s) ORDER BY seq'
+                                  % _placeholders(group_ids), group_ids).fetchall()
+        tags = {}
+        for group_id, key, value in rows:
+            tags.setdefault(group_id, []).append((key, value))
+        return tags
+
+    def set_tags(self, group_id, tags):
+        """Add tags or overwrite their values (a key keeps its place); returns whether anything changed."""
+        changed = False
+        for key, value in tags:
+            row = self._one('SELECT tag_value FROM group_tags WHERE group_id = ? AND tag_key = ?', (group_id, key))
+            if row is None:
+                self._conn.execute('INSERT INTO group_tags (group_id, tag_key, tag_value) VALUES (?, ?, ?)', (group_id, key, value))
+            elif row['tag_value'] != value:
+                self._conn.execute('UPDATE group_tags SET tag_value = ? WHERE group_id = ? AND tag_key = ?', (value, group_id, key))
+            else:
+                continue
+            changed = True
+        return changed
+
+    def remove_tags(self, group_id, keys=None):
+        """Remove the tags with these keys (every tag when `keys` is None); returns how many went."""
+        if keys is None:
+            return self._conn.execute('DELETE FROM group_tags WHERE group_id = ?', (group_id,)).rowcount
+        removed = 0
+        for key in keys:
+            removed += self._conn.execute('DELETE FROM group_tags WHERE group_id = ? AND tag_key = ?', (group_id, key)).rowcount
+        return removed
+
+    def tag_page(self, group_ids, after_seq, limit):
+        """Up to `limit` tags of these groups set after position `after_seq`, in the order they were set.
+
+        Rows: seq, group_id, tag_key, tag_value.
+        """
+        if not group_ids:
+            return []
+        group_ids = sorted(set(group_ids))
+        return self._all('SELECT seq, group_id, tag_key, tag_value FROM group_tags WHERE group_id IN (%s) AND seq > ? ORDER BY seq LIMIT ?'
+                         % _placeholders(group_ids), group_ids + [after_seq, limit])
 
     # -- rules ------------------------------------------------------------------------------------
     def rules(self, group_id, direction=None):
@@ -272,14 +411,15 @@ class Transaction:
     # -- seeding ----------------------------------------------------------------------------------
     def replace_everything(self, fixture):
         """Forget the whole state, client tokens included, and load `fixture` (a parsed fixture file)."""
-        for table in ('regions', 'accounts', 'access_keys', 'security_groups', 'prefix_lists', 'rules', 'client_tokens', 'meta'):
+        for table in TABLES:
             self._conn.execute('DELETE FROM %s' % table)
         for region in fixture.get('regions') or []:
             self._conn.execute('INSERT INTO regions VALUES (?)', (str(region),))
-        group_seq = 0
         for account in fixture.get('accounts') or []:
             account_id = str(account['account_id'])
-            self._conn.execute('INSERT INTO accounts VALUES (?, ?, ?)', (account_id, account['account_name'], account['name']))
+            self._conn.execute('INSERT INTO accounts VALUES (?, ?, ?, ?)',
+                               (account_id, account['account_name'], account['name'],
+                                int(account.get('security_group_quota', DEFAULT_SECURITY_GROUP_QUOTA))))
             for key in account.get('keys') or []:
                 self._conn.execute('INSERT INTO access_keys VALUES (?, ?, ?, ?, ?)',
                                    (key['access_key_id'], key['access_key_secret'], key.get('security_token'),
@@ -288,15 +428,36 @@ class Transaction:
                 self._conn.execute('INSERT INTO prefix_lists VALUES (?, ?, ?, ?, ?)',
                                    (plist['id'], plist['region'], account_id, plist.get('name', plist['id']),
                                     plist.get('address_family', 'IPv4')))
+            self._seed_vpcs(account_id, account)
             for group in account.get('security_groups') or []:
-                group_seq += 1
-                self._conn.execute('INSERT INTO security_groups VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
-                                   (group['id'], group['region'], account_id, group.get('name', group['id']),
-                                    group.get('description', ''), group.get('vpc_id'),
-                                    1 if group.get('service_managed') else 0, group.get('type', 'normal'),
-                                    group.get('create_time', '2024-01-01T00:00:00Z'), group_seq))
-                self._seed_rules(group)
+                self._seed_group(account_id, group)
+            for member_kind, key in (('instance', 'instances'), ('network_interface', 'network_interfaces')):
+                for member in account.get(key) or []:
+                    for group_id in member.get('security_group_ids') or []:
+                        self._conn.execute('INSERT OR IGNORE INTO group_members VALUES (?, ?, ?)', (group_id, member_kind, member['id']))
         self._conn.execute("INSERT INTO meta VALUES ('seeded', ?)", (now_iso(),))
+
+    def _seed_vpcs(self, account_id, account):
+        # The VPCs an account declares, and those its groups are in: fixtures written before VPCs
+        # were declared keep working, and CreateSecurityGroup accepts the VPCs the fixture uses.
+        vpcs = [(vpc['id'], vpc['region']) for vpc in account.get('vpcs') or []]
+        vpcs += [(group['vpc_id'], group['region']) for group in account.get('security_groups') or [] if group.get('vpc_id')]
+        for vpc_id, region_id in vpcs:
+            self._conn.execute('INSERT OR IGNORE INTO vpcs VALUES (?, ?, ?)', (account_id, vpc_id, region_id))
+
+    def _seed_group(self, account_id, group):
+        group_type = group.get('type', 'normal')
+        self.insert_group({
+            'group_id': group['id'], 'region_id': group['region'], 'account_id': account_id,
+            'name': group.get('name', group['id']), 'description': group.get('description', ''), 'vpc_id': group.get('vpc_id'),
+            'service_managed': 1 if group.get('service_managed') else 0, 'group_type': group_type,
+            'create_time': group.get('create_time', '2024-01-01T00:00:00Z'),
+            'inner_access_policy': group.get('inner_access_policy', DEFAULT_INNER_ACCESS_POLICY.get(group_type, 'Accept')),
+            'resource_group_id': group.get('resource_group_id', ''),
+        })
+        # Fixture tags are stored as given, system keys (acs:, aliyun) included, as the cloud may have set them.
+        self.set_tags(group['id'], [(str(key), '' if value is None else str(value)) for key, value in (group.get('tags') or {}).items()])
+        self._seed_rules(group)
 
     def _seed_rules(self, group):
         for direction in ('egress', 'ingress'):

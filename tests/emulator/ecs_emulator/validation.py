@@ -50,7 +50,7 @@ class Direction:
                 'local6': 'InvalidParam.Ipv6SourceCidrIp', 'family_mismatch': 'InvalidParam.SourceIp',
                 'group_not_found': 'InvalidDestGroupId.NotFound', 'group_mismatch': 'InvalidDestGroupId.Mismatch',
             }
-            self.variant = None
+            self.self_reference = ('InvalidSecurityGroup.IsSame', None)
         else:
             self.codes = {
                 'missing': 'MissingParameter.Source', 'peer_malformed': 'InvalidSourceCidrIp.Malformed',
@@ -59,7 +59,8 @@ class Direction:
                 'local6': 'InvalidParam.Ipv6DestCidrIp', 'family_mismatch': 'InvalidParam.DestIp',
                 'group_not_found': 'InvalidSourceGroupId.NotFound', 'group_mismatch': 'InvalidSourceGroupId.Mismatch',
             }
-            self.variant = 'ingress'
+            # The AuthorizeSecurityGroup table has no IsSame row; its self-reference row is this one.
+            self.self_reference = ('InvalidParamter.Conflict', 'self_source')
 
     def peer_params(self):
         return (self.peer_cidr, self.peer_cidr6, self.peer_group, self.peer_owner_id, self.peer_owner_account,
@@ -311,7 +312,8 @@ def parse_rule(get, group, direction, lookup):
 def _resolve_peer_group(get, group, direction, lookup, peer_group):
     codes = direction.codes
     if peer_group == group['group_id']:
-        raise ApiError('InvalidSecurityGroup.IsSame', variant=direction.variant)
+        code, variant = direction.self_reference
+        raise ApiError(code, variant=variant)
     owner_id, owner_account = get(direction.peer_owner_id), get(direction.peer_owner_account)
     if owner_id or owner_account:
         owner = lookup.owner_account_id(owner_id or None, owner_account or None)

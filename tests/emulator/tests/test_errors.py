@@ -150,9 +150,18 @@ def test_ingress_errors_mirror_egress(client):
         (dict(ip_protocol='tcp', port_range='22/22'), 'MissingParameter.Source', 400),
         (dict(ip_protocol='tcp', port_range='22/22', source_group_id='sg-nowhere'), 'InvalidSourceGroupId.NotFound', 404),
         (dict(ip_protocol='tcp', port_range='22/22', source_cidr_ip='1.2.3'), 'InvalidSourceCidrIp.Malformed', 400),
-        (dict(ip_protocol='tcp', port_range='22/22', source_group_id='sg-demo-app'), 'InvalidSecurityGroup.IsSame', 403),
+        # The AuthorizeSecurityGroup table's row for a group that names itself, not egress's IsSame.
+        (dict(ip_protocol='tcp', port_range='22/22', source_group_id='sg-demo-app'), 'InvalidParamter.Conflict', 403),
     ]
     for fields, code, status in cases:
         err = api_error(client.authorize_security_group, M.AuthorizeSecurityGroupRequest(
             region_id=REGION, security_group_id='sg-demo-app', **fields))
         assert (err.code, err.status_code) == (code, status), fields
+
+
+def test_self_reference_messages_are_the_documents(client):
+    err = api_error(client.authorize_security_group, M.AuthorizeSecurityGroupRequest(
+        region_id=REGION, security_group_id='sg-demo-app', ip_protocol='tcp', port_range='22/22', source_group_id='sg-demo-app'))
+    assert err.data['Message'] == 'The specified SecurityGroupId should be different from the SourceGroupId.'
+    err = api_error(client.authorize_security_group_egress, egress(ip_protocol='tcp', port_range='22/22', dest_group_id='sg-demo-app'))
+    assert err.data['Message'] == 'The authorized SecurityGroupId should be different from the DestGroupId.'

@@ -28,12 +28,15 @@ CODES = {
                'peer_both': 'InvalidParam.DestIp', 'peer6': 'InvalidParam.Ipv6DestCidrIp',
                'local_both': 'InvalidParam.SourceIp', 'local_malformed': 'InvalidParam.SourceIp',
                'local6': 'InvalidParam.Ipv6SourceCidrIp', 'family_mismatch': 'InvalidParam.SourceIp',
-               'group_not_found': 'InvalidDestGroupId.NotFound', 'group_mismatch': 'InvalidDestGroupId.Mismatch'},
+               'group_not_found': 'InvalidDestGroupId.NotFound', 'group_mismatch': 'InvalidDestGroupId.Mismatch',
+               'self_reference': 'InvalidSecurityGroup.IsSame'},
     'ingress': {'missing': 'MissingParameter.Source', 'peer_malformed': 'InvalidSourceCidrIp.Malformed',
                 'peer_both': 'InvalidParam.SourceIp', 'peer6': 'InvalidParam.Ipv6SourceCidrIp',
                 'local_both': 'InvalidParam.DestIp', 'local_malformed': 'InvalidDestCidrIp.Malformed',
                 'local6': 'InvalidParam.Ipv6DestCidrIp', 'family_mismatch': 'InvalidParam.DestIp',
-                'group_not_found': 'InvalidSourceGroupId.NotFound', 'group_mismatch': 'InvalidSourceGroupId.Mismatch'},
+                'group_not_found': 'InvalidSourceGroupId.NotFound', 'group_mismatch': 'InvalidSourceGroupId.Mismatch',
+                # AuthorizeSecurityGroup's table has no IsSame row; it lists this code for a self-reference.
+                'self_reference': 'InvalidParamter.Conflict'},
 }
 CALLS = {
     'egress': {'authorize': ('authorize_security_group_egress', M.AuthorizeSecurityGroupEgressRequest),
@@ -101,7 +104,7 @@ AUTHORIZE_ERRORS = [
     ('family-mix', 'sg-demo-app', dict(PEER4, local6='2001:db8::/64'), 'family_mismatch', 400),
     ('local-equals-peer', 'sg-demo-app', dict(TCP, peer='10.0.0.1', local='10.0.0.1/32'), 'InvalidParamter.Conflict', 400),
     ('local6-equals-peer6', 'sg-demo-app', dict(TCP, peer6='2001:db8::1', local6='2001:db8:0::1/128'), 'InvalidParamter.Conflict', 400),
-    ('peer-group-is-self', 'sg-demo-app', dict(TCP, peer_group='sg-demo-app'), 'InvalidSecurityGroup.IsSame', 403),
+    ('peer-group-is-self', 'sg-demo-app', dict(TCP, peer_group='sg-demo-app'), 'self_reference', 403),
     ('peer-group-missing', 'sg-demo-app', dict(TCP, peer_group='sg-nowhere'), 'group_not_found', 404),
     ('peer-group-of-other-account', 'sg-demo-app', dict(TCP, peer_group='sg-peer-shared'), 'group_not_found', 404),
     ('peer-owner-unknown', 'sg-demo-app', dict(TCP, peer_group='sg-peer-shared', peer_owner_account='x@example.com'),
