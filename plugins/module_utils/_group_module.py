@@ -1,0 +1,340 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, alicloud.ecs contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""The security_group module: a group's whole life, its tags and both of its rule lists in one task.
+
+The rule lists go through the same core as the rule modules (parsing, planning, writes); what is
+added here is finding, creating, updating and deleting the group itself.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+
+from ansible_collections.alicloud.ecs.plugins.module_utils import _flow_analysis, _group_model, _groups, _planning
+from ansible_collections.alicloud.ecs.plugins.module_utils._base import (
+    AlicloudAnsibleModule, AlicloudEcsModule, ApiError, alicloud_argument_spec,
+)
+from ansible_collections.alicloud.ecs.plugins.module_utils._rule_model import EGRESS, INGRESS, resolve_rule
+from ansible_collections.alicloud.ecs.plugins.module_utils._rule_module import diff_view, parse_rule_list, rule_argument_spec
+from ansible_collections.alicloud.ecs.plugins.module_utils._rule_writes import AppliedChanges, PartialApplyError, apply_plan
+from ansible_collections.alicloud.ecs.plugins.module_utils._values import RuleError, validate_client_token
+
+# Per direction: the option with its rules, and the option that purges the others.
+RULE_LISTS = ((INGRESS, 'rules', 'purge_rules'), (EGRESS, 'rules_egress', 'purge_rules_egress'))
+# Without a client_token option, a create's token still derives from a fixed base, so that the same task
+# run again after a lost answer sends the same token.
+CREATE_TOKEN_BASE = 'alicloud.ecs.security_group'
+
+
+def rule_list_spec(direction):
+    suboptions = rule_argument_spec(direction)
+    suboptions['ip_protocol']['required'] = True
+    suboptions.update(security_group_rule_id=dict(type='str'), create_time=dict(type='str'))
+    return dict(type='list', elements='dict', options=suboptions)
+
+
+def group_argument_spec():
+    spec = alicloud_argument_spec()
+    spec.update(
+        name=dict(type='str', aliases=['group_name', 'security_group_name']),
+        security_group_id=dict(type='str', aliases=['id', 'group_id']),
+        vpc_id=dict(type='str'),
+        description=dict(type='str'),
+        security_group_type=dict(type='str', choices=['normal', 'enterprise']),
+        resource_group_id=dict(type='str'),
+        inner_access_policy=dict(type='str'),
+        tags=dict(type='dict', aliases=['group_tags']),
+        purge_tags=dict(type='bool', default=True),
+        rules=rule_list_spec(INGRESS),
+        rules_egress=rule_list_spec(EGRESS),
+        purge_rules=dict(type='bool', default=True),
+        purge_rules_egress=dict(type='bool', default=True),
+        multi_ok=dict(type='bool', default=False),
+        recent=dict(type='bool', default=False),
+        state=dict(type='str', choices=['present', 'absent'], default='present'),
+        client_token=dict(type='str', no_log=False),
+        warn_ineffective_rules=dict(type='bool', default=True),
+    )
+    return spec
+
+
+def group_view(group, rules_by_direction):
+    """The ``group`` result: the keys of ali_security_group, in this collection's canonical values."""
+    if group is None:
+        return {}
+    ingress = [dict(rule.to_dict(), direction='ingress') for rule in rules_by_direction[INGRESS]]
+    egress = [dict(rule.to_dict(), direction='egress') for rule in rules_by_direction[EGRESS]]
+    return dict(group_id=group.security_group_id, id=group.security_group_id, group_name=group.name,
+                description=group.description, vpc_id=group.vpc_id, security_group_type=group.group_type,
+                resource_group_id=group.resource_group_id, inner_access_policy=group.inner_access_policy,
+                tags=_group_model.user_tags(group.tags), permissions=ingress, permissions_egress=egress)
+
+
+def group_diff_view(group, rules_by_direction):
+    if group is None:
+        return {}
+    return dict(name=group.name, description=group.description, inner_access_policy=group.inner_access_policy,
+                tags=dict(sorted(_group_model.user_tags(group.tags).items())), ingress_rules=diff_view(rules_by_direction[INGRESS]),
+                egress_rules=diff_view(rules_by_direction[EGRESS]))
+
+
+class SecurityGroupModule(AlicloudEcsModule):
+    """Finds, creates, updates or deletes one group and converges its tags and rule lists."""
+
+    def __init__(self, module):
+        super().__init__(module)
+        self.done = []  # what the writes so far changed, for the message of a failure half-way
+        self.existing_same_name = 0
+
+    # --- what the task asks for ------------------------------------------------------------------
+
+    def desired_group(self):
+        """The group's own options, validated and canonical, before any call."""
+        params = self.module.params
+        for option in ('name', 'security_group_id', 'vpc_id', 'resource_group_id', 'client_token'):
+            if params[option] is not None and not params[option].strip():
+                self.module.fail_json(msg='%s: is empty; give a value or leave the option out' % option)
+        if params['multi_ok'] and params['recent']:
+            self.module.fail_json(msg='multi_ok: cannot be combined with recent; multi_ok creates another group, recent '
+                                      'picks the newest of the existing ones')
+        if params['multi_ok'] and params['security_group_id']:
+            self.module.fail_json(msg='multi_ok: applies to groups found by name; it cannot be combined with security_group_id')
+        if params['state'] == 'present' and not params['security_group_id'] and not params['name']:
+            self.module.fail_json(msg='name: is required to create a group; give name (or security_group_id of an existing group)')
+        policy = params['inner_access_policy']
+        if policy is not None and policy.strip().lower() not in _group_model.INNER_ACCESS_POLICIES:
+            self.module.fail_json(msg='inner_access_policy: %r is not valid; accepted values: accept, drop (case-insensitive)' % policy)
+        try:
+            return dict(
+                name=_group_model.validate_group_name(params['name']),
+                description=_group_model.validate_group_description(params['description']),
+                vpc_id=params['vpc_id'],
+                security_group_type=params['security_group_type'],
+                resource_group_id=params['resource_group_id'],
+                inner_access_policy=policy.strip().lower() if policy else None,
+                tags=_group_model.validate_tags(params['tags']),
+                client_token=validate_client_token(params['client_token']),
+            )
+        except RuleError as error:
+            self.module.fail_json(msg=str(error))
+
+    def desired_rules(self, warnings):
+        """{direction: parsed rules, or None where the list was not given}, before any call."""
+        desired = {}
+        for direction, option, _purge in RULE_LISTS:
+            items = self.module.params[option]
+            try:
+                desired[direction] = None if items is None else parse_rule_list(direction, items, option, warnings)
+            except RuleError as error:
+                self.module.fail_json(msg=str(error))
+        return desired
+
+    # --- finding the group -------------------------------------------------------------------------
+
+    def find_group(self, desired):
+        """The existing group the task is about, or None when there is none (or multi_ok asks for a new one)."""
+        params = self.module.params
+        if params['security_group_id']:
+            found = _groups.describe_groups(self.call, SecurityGroupIds=json.dumps([params['security_group_id']]))
+            found = [item for item in found if item.get('SecurityGroupId') == params['security_group_id']]
+            if not found:
+                if params['state'] == 'absent':
+                    return None
+                self.module.fail_json(msg='security_group_id: no security group %s in region %s; to create a group, give '
+                                          'name (and vpc_id) instead' % (params['security_group_id'], params['region']),
+                                      request_ids=self.request_ids)
+            return _group_model.group_from_api(found[0])
+        matches = [_group_model.group_from_api(item) for item in _groups.groups_named(self.call, desired['name'], desired['vpc_id'])]
+        self.existing_same_name = len(matches)
+        if params['multi_ok'] and params['state'] == 'present':
+            return None
+        if len(matches) > 1:
+            if params['recent']:
+                return _group_model.newest(matches)
+            where = ' in VPC %s' % desired['vpc_id'] if desired['vpc_id'] else ''
+            self.module.fail_json(msg='name: %d security groups are named %r%s (%s); give security_group_id, or recent=true for '
+                                      'the newest, or multi_ok=true to create another'
+                                      % (len(matches), desired['name'], where, ', '.join(sorted(group.security_group_id for group in matches))),
+                                  request_ids=self.request_ids)
+        return matches[0] if matches else None
+
+    # --- the run -----------------------------------------------------------------------------------
+
+    def run_module(self):
+        params = self.module.params
+        desired = self.desired_group()
+        warnings = []
+        wanted_rules = self.desired_rules(warnings)
+        group = self.find_group(desired)
+        if params['state'] == 'absent':
+            self.delete(group)
+            return
+        base_token = desired['client_token'] or uuid.uuid4().hex
+        if group is None:
+            self.converge_new(desired, wanted_rules, warnings, base_token)
+        else:
+            self.converge_existing(group, desired, wanted_rules, warnings, base_token)
+
+    def delete(self, group):
+        self.result.update(changed=group is not None, security_group_id=group.security_group_id if group else None, group={})
+        if self.module._diff:
+            self.result['diff'] = dict(before=dict(security_group_id=group.security_group_id, name=group.name) if group else {}, after={})
+        if group is not None and not self.module.check_mode:
+            self.write('DeleteSecurityGroup', dict(SecurityGroupId=group.security_group_id), self.module.params['client_token'] or uuid.uuid4().hex)
+
+    def write(self, action, query, base_token):
+        query = dict(query)
+        query['ClientToken'] = _planning.derive_client_token(base_token, action, query)
+        return self.call(action, query, write=True)
+
+    def plan_rules(self, current_rules, wanted_rules, is_vpc, group_id, total_rule_count, warnings):
+        """{direction: ChangePlan} for the directions the task names; the limit checked over both."""
+        plans = {}
+        try:
+            for direction, option, purge in RULE_LISTS:
+                wanted = wanted_rules[direction]
+                if wanted is None:
+                    continue
+
+                def where(index, option=option):
+                    return '%s[%d].' % (option, index)
+
+                resolved = [resolve_rule(rule, is_vpc, group_id, where(index), warnings) for index, rule in enumerate(wanted)]
+                resolved = _planning.deduplicate_desired(resolved, where)
+                plans[direction] = _planning.plan_changes(current_rules[direction], resolved, 'present', self.module.params[purge])
+            _planning.check_rule_limit(list(plans.values()), total_rule_count,
+                                       option=' and '.join(option for direction, option, _purge in RULE_LISTS if direction in plans) or 'rules')
+        except RuleError as error:
+            self.module.fail_json(msg=str(error), request_ids=self.request_ids)
+        for warning in warnings:
+            self.module.warn(warning)
+        return plans
+
+    def report(self, group_before, group_after, rules_before, plans, changed):
+        rules_after = dict((direction, plans[direction].after() if direction in plans else rules_before[direction])
+                           for direction in (INGRESS, EGRESS))
+        per_direction = dict(
+            added=dict((direction.name, [rule.to_dict() for rule in plans[direction].authorize] if direction in plans else [])
+                       for direction in (INGRESS, EGRESS)),
+            removed=dict((direction.name, [rule.to_dict() for rule in plans[direction].revoke] if direction in plans else [])
+                         for direction in (INGRESS, EGRESS)),
+            updated=dict((direction.name, [rule.to_dict() for rule in plans[direction].updated_rules()] if direction in plans else [])
+                         for direction in (INGRESS, EGRESS)),
+        )
+        analysis = {}
+        for direction, option, _purge in RULE_LISTS:
+            analysis[direction.name] = _flow_analysis.end_state_findings(direction.name, rules_after[direction], group_after.security_group_id)
+            if self.module.params['warn_ineffective_rules']:
+                for warning in _flow_analysis.finding_warnings(analysis[direction.name], option):
+                    self.module.warn(warning)
+        self.result.update(
+            analysis=analysis,
+            changed=changed or any(plan.changed for plan in plans.values()),
+            security_group_id=group_after.security_group_id,
+            group=group_view(group_after, rules_after),
+            rules=[rule.to_dict() for rule in rules_after[INGRESS]],
+            rules_egress=[rule.to_dict() for rule in rules_after[EGRESS]],
+            **per_direction
+        )
+        if self.module._diff:
+            self.result['diff'] = dict(before=group_diff_view(group_before, rules_before), after=group_diff_view(group_after, rules_after))
+
+    def converge_existing(self, group, desired, wanted_rules, warnings, base_token):
+        try:
+            _group_model.check_fixed_attributes(group, desired)
+        except RuleError as error:
+            self.module.fail_json(msg=str(error), request_ids=self.request_ids)
+        read = _groups.read_group_rules(self.call, group.security_group_id)
+        group.inner_access_policy = read.inner_access_policy
+        current_rules = {INGRESS: read.ingress, EGRESS: read.egress}
+        changes = _group_model.plan_group_changes(group, desired, self.module.params['purge_tags'])
+        plans = self.plan_rules(current_rules, wanted_rules, read.is_vpc, group.security_group_id, read.total_rule_count, warnings)
+        after = _group_model.group_after(group, changes)
+        self.report(group, after, current_rules, plans, changes.changed)
+        if self.module.check_mode:
+            return
+        self.apply(group.security_group_id, changes, plans, base_token)
+
+    def converge_new(self, desired, wanted_rules, warnings, base_token):
+        planned = _group_model.Group(
+            security_group_id=None, name=desired['name'], description=desired['description'], vpc_id=desired['vpc_id'],
+            group_type=desired['security_group_type'] or 'normal', resource_group_id=desired['resource_group_id'],
+            tags=dict(desired['tags'] or {}), inner_access_policy='accept')
+        if planned.group_type == 'enterprise' and desired['inner_access_policy'] == 'accept':
+            self.module.fail_json(msg='inner_access_policy: an enterprise security group always isolates its members; only drop is accepted')
+        no_rules = {INGRESS: [], EGRESS: []}
+        changes = _group_model.GroupChanges(inner_access_policy=desired['inner_access_policy']
+                                            if desired['inner_access_policy'] not in (None, 'accept') and planned.group_type != 'enterprise' else None)
+        if self.module.check_mode:
+            plans = self.plan_rules(no_rules, wanted_rules, bool(desired['vpc_id']), None, 0, warnings)
+            self.report(None, _group_model.group_after(planned, changes), no_rules, plans, True)
+            return
+        group_id = self.create(desired)
+        planned.security_group_id = group_id
+        read = _groups.read_group_rules(self.call, group_id)
+        current_rules = {INGRESS: read.ingress, EGRESS: read.egress}
+        planned.inner_access_policy = read.inner_access_policy or 'accept'
+        plans = self.plan_rules(current_rules, wanted_rules, read.is_vpc, group_id, read.total_rule_count, warnings)
+        self.report(None, _group_model.group_after(planned, changes), current_rules, plans, True)
+        self.apply(group_id, changes, plans, base_token)
+
+    def create(self, desired):
+        """CreateSecurityGroup with a token derived from the task, so that a repeated create finds the first group."""
+        query = _group_model.create_params(desired)
+        # How many groups of this name exist is part of the token: with multi_ok, every further group is a
+        # different create, while the same task repeated after a lost answer sends the same token.
+        token_base = '%s|%s|%s|%d' % (desired['client_token'] or CREATE_TOKEN_BASE, self.module.params['region'],
+                                      json.dumps(query, sort_keys=True), self.existing_same_name)
+        body = self.write('CreateSecurityGroup', query, token_base)
+        group_id = body.get('SecurityGroupId')
+        self.done.append('created %s' % group_id)
+        if not _groups.describe_groups(self.call, SecurityGroupIds=json.dumps([group_id])):
+            # The token was answered with a group that has been deleted since (the same task run before a
+            # delete): this is a new life of the group, so create it with a token of its own.
+            body = self.write('CreateSecurityGroup', query, '%s|%s' % (token_base, uuid.uuid4().hex))
+            group_id = body.get('SecurityGroupId')
+            self.done[-1] = 'created %s' % group_id
+        return group_id
+
+    def apply(self, group_id, changes, plans, base_token):
+        """Write what differs: attributes, policy, tags, then rule removals in both directions, then additions."""
+        applied = dict((direction, AppliedChanges()) for direction in plans)
+        try:
+            if changes.attributes:
+                self.write('ModifySecurityGroupAttribute', dict(changes.attributes, SecurityGroupId=group_id), base_token)
+                self.done.append('attributes updated')
+            if changes.inner_access_policy:
+                self.write('ModifySecurityGroupPolicy', dict(SecurityGroupId=group_id,
+                                                             InnerAccessPolicy=changes.inner_access_policy.capitalize()), base_token)
+                self.done.append('inner access policy set')
+            if changes.tags_to_remove:
+                self.write('UntagResources', _group_model.untag_params(group_id, changes.tags_to_remove), base_token)
+                self.done.append('%d tags removed' % len(changes.tags_to_remove))
+            if changes.tags_to_set:
+                self.write('TagResources', _group_model.tag_params(group_id, changes.tags_to_set), base_token)
+                self.done.append('%d tags set' % len(changes.tags_to_set))
+            for steps in (('update', 'revoke'), ('authorize',)):
+                for direction, plan in plans.items():
+                    apply_plan(self.call, direction, plan, group_id, base_token, applied[direction], steps=steps)
+        except (ApiError, PartialApplyError) as failure:
+            error = failure.error if isinstance(failure, PartialApplyError) else failure
+            done = list(self.done) + ['%s rules: %s' % (direction.name, changes_made.summary())
+                                      for direction, changes_made in applied.items() if changes_made]
+            self.result.pop('group', None)
+            self.result.update(changed=bool(done), security_group_id=group_id)
+            for key in ('added', 'removed', 'updated'):
+                self.result[key] = dict((direction.name, getattr(applied[direction], key) if direction in applied else [])
+                                        for direction in (INGRESS, EGRESS))
+            self.fail_api(error, note='changes applied before the failure: %s' % '; '.join(done) if done else None)
+
+
+def run_security_group_module(module_class):
+    module = AlicloudAnsibleModule(
+        argument_spec=group_argument_spec(),
+        required_one_of=[('name', 'security_group_id')],
+        supports_check_mode=True,
+    )
+    module_class(module).execute()
