@@ -1,0 +1,100 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, alicloud.ecs contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""alicloud.ecs.security_group_flow_info against emulator groups."""
+
+from __future__ import annotations
+
+import pytest
+import yaml
+
+GROUP = 'sg-demo-app'
+
+
+def flow_info(runner, args, check=False):
+    play = [dict(name='flows', hosts='localhost', gather_facts=False, tasks=[
+        dict(name='evaluate', **{'alicloud.ecs.security_group_flow_info': args})])]
+    runner.count += 1
+    path = runner.workdir / ('flow-info-%d.yml' % runner.count)
+    path.write_text(yaml.safe_dump(play), encoding='utf-8')
+    return runner.playbook(path, args=['--check'] if check else [])
+
+
+@pytest.fixture
+def seeded(fresh, runner):
+    """sg-demo-app with the worked example of the user guide: a drop of everything above two accepts."""
+    run = runner.task(dict(security_group_id=GROUP, rules=[
+        dict(ip_protocol='all', dest_cidr_ip='0.0.0.0/0', policy='drop', priority=1),
+        dict(ip_protocol='tcp', port_range='443/443', dest_cidr_ip='10.0.0.0/8', priority=5),
+        dict(ip_protocol='udp', port_range='53/53', dest_cidr_ip='100.100.2.136', priority=1)]))
+    assert not run.failed, run.output
+    runner.task(dict(security_group_id=GROUP, rules=[dict(ip_protocol='tcp', port_range='22/22', source_cidr_ip='203.0.113.0/24')]),
+                module='security_group_ingress')
+    fresh.clear_log()
+    return fresh
+
+
+def test_each_flow_gets_its_verdict_and_deciding_rule(seeded, runner):
+    run = flow_info(runner, dict(security_group_ids=[GROUP], flows=[
+        dict(direction='egress', protocol='tcp', remote='10.1.2.3', port=443),
+        dict(direction='egress', protocol='udp', remote='100.100.2.136', port=53),
+        dict(direction='ingress', protocol='tcp', remote='203.0.113.9', port=22),
+        dict(direction='ingress', protocol='tcp', remote='198.51.100.1', port=22),
+        dict(direction='ingress', protocol='icmp', remote='10.0.0.9', remote_groups=[GROUP])]), check=True)
+    assert not run.failed, run.output
+    verdicts = [(item['verdict'], item['decided_by']) for item in run.result['flows']]
+    print('verdicts: %s' % verdicts)
+    assert verdicts == [('drop', 'rule'), ('drop', 'rule'), ('accept', 'rule'), ('drop', 'default'), ('accept', 'default')]
+    first = run.result['flows'][0]
+    assert first['rule']['summary'] == 'drop all to 0.0.0.0/0 (-1/-1, priority 1, intranet)'
+    assert [rule['priority'] for rule in first['also_matched']] == [5]
+    assert run.result['flows'][3]['default']['policy'] == 'drop'
+    assert run.result['flows'][4]['default']['reason'] == 'the remote end is a member of %s, whose inner access policy is accept' % GROUP
+    assert 'Security group rules' in run.result['flows'][3]['default']['source']
+    # One list call for the types, one read per group: nothing else, and nothing written.
+    assert [entry['action'] for entry in seeded.requests()] == ['DescribeSecurityGroups', 'DescribeSecurityGroupAttribute']
+
+
+def test_without_flows_the_findings_name_the_rules_that_never_take_effect(seeded, runner):
+    run = flow_info(runner, dict(security_group_names=['demo-app'], vpc_id='vpc-demo-1'))
+    assert not run.failed, run.output
+    shadowed = sorted(entry['rule']['summary'] for entry in run.result['findings']['egress']['shadowed'])
+    print('shadowed: %s' % shadowed)
+    assert shadowed == ['accept tcp to 10.0.0.0/8 (443/443, priority 5, intranet)',
+                        'accept udp to 100.100.2.136/32 (53/53, priority 1, intranet)']
+    (overridden,) = run.result['findings']['egress']['overridden_accepts']
+    assert len(overridden['accept_rules']) == 2 and all(rule['entirely'] for rule in overridden['accept_rules'])
+    assert run.result['findings']['ingress'] == dict(shadowed=[], redundant=[], overridden_accepts=[])
+    assert run.result['security_groups'] == [dict(security_group_id=GROUP, security_group_type='normal', inner_access_policy='accept')]
+
+
+def test_a_group_rule_makes_the_verdict_depend_on_membership(fresh, runner):
+    runner.task(dict(security_group_id=GROUP, ip_protocol='tcp', port_range='5432', dest_group_id='sg-demo-db', policy='drop'))
+    unknown = flow_info(runner, dict(security_group_ids=[GROUP], flows=[dict(direction='egress', protocol='tcp', remote='10.0.0.5', port=5432)]))
+    (item,) = unknown.result['flows']
+    assert item['verdict'] == 'undetermined' and item['unknown'][0]['reason'] == 'depends on membership of sg-demo-db'
+    member = flow_info(runner, dict(security_group_ids=[GROUP], flows=[
+        dict(direction='egress', protocol='tcp', remote='10.0.0.5', port=5432, remote_groups=['sg-demo-db'])]))
+    assert member.result['flows'][0]['verdict'] == 'drop'
+
+
+def test_several_groups_are_evaluated_as_one_list(fresh, runner):
+    runner.task(dict(security_group_id='sg-demo-app', ip_protocol='tcp', port_range='80', dest_cidr_ip='0.0.0.0/0', priority=50))
+    runner.task(dict(security_group_id='sg-demo-db', ip_protocol='tcp', port_range='80', dest_cidr_ip='203.0.113.0/24', policy='drop',
+                     priority=10))
+    run = flow_info(runner, dict(security_group_ids=['sg-demo-app', 'sg-demo-db'], flows=[
+        dict(direction='egress', protocol='tcp', remote='203.0.113.7', port=80)]))
+    assert (run.result['flows'][0]['verdict'], run.result['flows'][0]['rule']['security_group_id']) == ('drop', 'sg-demo-db')
+
+
+@pytest.mark.parametrize('args, fragment', [
+    (dict(security_group_ids=[GROUP], flows=[dict(direction='egress', protocol='tcp', remote='10.0.0.1')]), 'flows[0].port: is required'),
+    (dict(security_group_ids=[GROUP], flows=[dict(direction='egress', protocol='tcp', remote='nowhere', port=1)]), 'flows[0].remote: '),
+    (dict(security_group_ids=[]), 'security_group_ids: give at least one group'),
+    (dict(security_group_ids=['sg-missing']), 'security_group_ids: no security group sg-missing'),
+])
+def test_bad_input_names_the_option(fresh, runner, args, fragment):
+    run = flow_info(runner, args)
+    assert run.failed and fragment in run.result['msg'], run.result['msg']
+    assert 'Traceback' not in run.output
