@@ -42,7 +42,6 @@ RETRYABLE_CODES = frozenset((
 MAX_RETRY_DELAY = 30.0
 
 
-
 def missing_packages():
     """The distributions of REQUIRED_PACKAGES that cannot be imported here, in the order listed."""
     return [distribution for module, distribution in REQUIRED_PACKAGES if importlib.util.find_spec(module) is None]

@@ -105,10 +105,9 @@ def test_create_tag_and_untag_parameters():
                                              resource_group_id=None, tags={'team': 'web', 'env': 'prod'}))
     assert params == {'SecurityGroupName': 'web', 'VpcId': 'vpc-1', 'Tag.1.Key': 'env', 'Tag.1.Value': 'prod',
                       'Tag.2.Key': 'team', 'Tag.2.Value': 'web'}
-    assert _group_model.tag_params('sg-1', {'a': '1'}) == {'ResourceType': 'securitygroup', 'ResourceId.1': 'sg-1',
-                                                          'Tag.1.Key': 'a', 'Tag.1.Value': '1'}
-    assert _group_model.untag_params('sg-1', ['b', 'a']) == {'ResourceType': 'securitygroup', 'ResourceId.1': 'sg-1',
-                                                            'TagKey.1': 'a', 'TagKey.2': 'b'}
+    target = {'ResourceType': 'securitygroup', 'ResourceId.1': 'sg-1'}
+    assert _group_model.tag_params('sg-1', {'a': '1'}) == dict(target, **{'Tag.1.Key': 'a', 'Tag.1.Value': '1'})
+    assert _group_model.untag_params('sg-1', ['b', 'a']) == dict(target, **{'TagKey.1': 'a', 'TagKey.2': 'b'})
 
 
 def test_the_newest_of_several_groups():
