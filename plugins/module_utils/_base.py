@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import ipaddress
 import importlib.util
+import json
+import re
 import random
 import time
 import traceback
@@ -19,7 +21,7 @@ from urllib.parse import urlsplit
 
 from ansible.module_utils.basic import AnsibleModule, env_fallback, missing_required_lib
 
-from ansible_collections.alicloud.ecs.plugins.module_utils import _sdk
+from ansible_collections.alicloud.ecs.plugins.module_utils import _credentials, _sdk
 
 ECS_API_VERSION = '2014-05-26'
 COLLECTION_VERSION = '0.1.0'
@@ -59,6 +61,23 @@ def alicloud_argument_spec():
         region=dict(type='str', required=True, aliases=['region_id', 'alicloud_region'],
                     fallback=(env_fallback, ['ALIBABA_CLOUD_REGION_ID', 'ALICLOUD_REGION'])),
         endpoint=dict(type='str', fallback=(env_fallback, ['ALIBABA_CLOUD_ECS_ENDPOINT'])),
+        # ALIBABA_CLOUD_ROLE_ARN is deliberately not a fallback: the credentials library reads it for its
+        # OIDC provider, and an OIDC environment must not turn into an AssumeRole request.
+        assume_role_arn=dict(type='str', aliases=['alicloud_assume_role_arn'], fallback=(env_fallback, ['ALICLOUD_ASSUME_ROLE_ARN'])),
+        assume_role_session_name=dict(type='str', aliases=['alicloud_assume_role_session_name'],
+                                      fallback=(env_fallback, ['ALICLOUD_ASSUME_ROLE_SESSION_NAME'])),
+        assume_role_session_expiration=dict(type='int', aliases=['alicloud_assume_role_session_expiration'],
+                                            fallback=(env_fallback, ['ALICLOUD_ASSUME_ROLE_SESSION_EXPIRATION'])),
+        assume_role_policy=dict(type='str'),
+        assume_role_external_id=dict(type='str', no_log=True, fallback=(env_fallback, ['ALICLOUD_ASSUME_ROLE_EXTERNAL_ID'])),
+        assume_role=dict(type='dict', aliases=['alicloud_assume_role'], options=dict(
+            role_arn=dict(type='str'), session_name=dict(type='str'), session_expiration=dict(type='int'), policy=dict(type='str'),
+            external_id=dict(type='str', no_log=True))),
+        ecs_role_name=dict(type='str', aliases=['role_name'], fallback=(env_fallback, ['ALICLOUD_ECS_ROLE_NAME'])),
+        profile=dict(type='str', fallback=(env_fallback, ['ALIBABA_CLOUD_PROFILE', 'ALICLOUD_PROFILE'])),
+        # Not ALIBABA_CLOUD_CREDENTIALS_FILE: the default chain reads that one itself, among its other sources.
+        shared_credentials_file=dict(type='path', fallback=(env_fallback, ['ALICLOUD_SHARED_CREDENTIALS_FILE'])),
+        sts_endpoint=dict(type='str', fallback=(env_fallback, ['ALIBABA_CLOUD_STS_ENDPOINT'])),
         retries=dict(type='int', default=5),
         retry_backoff=dict(type='float', default=1.0),
         timeout=dict(type='int', default=10),
@@ -138,6 +157,24 @@ def _is_loopback(host):
         return False
 
 
+_STS_FAILURE = re.compile(r'http_code: (\d+), result: (\{.*\})', re.DOTALL)
+
+
+def credential_error(action, exc):
+    """An ApiError for credentials that could not be had: STS's own code, message, status and request id
+    when AssumeRole answered with an error, else the library's message (which carries no secret)."""
+    text = str(getattr(exc, 'message', None) or exc)
+    match = _STS_FAILURE.search(text)
+    if match:
+        try:
+            body = json.loads(match.group(2))
+        except ValueError:
+            body = {}
+        if body.get('Code'):
+            return ApiError('AssumeRole', body['Code'], body.get('Message') or text, int(match.group(1)), body.get('RequestId'))
+    return ApiError(action, 'CredentialException', text)
+
+
 def retry_delay(attempt, backoff, retry_after_ms=None):
     """Seconds to wait before retry number ``attempt`` (1-based): the server's hint if it gave one,
     else exponential backoff with equal jitter so that parallel tasks do not retry in lockstep."""
@@ -176,19 +213,23 @@ class AlicloudEcsModule:
         # fails validation never needs it. The generic OpenAPI client is what the ECS SDK's own client
         # is built on; using it directly avoids loading the 1,150 ECS model classes of
         # alibabacloud-ecs20140526, which cost 0.13-0.36 s and 20 MiB more per task (docs/performance.md).
-        sdk = _sdk.load()
         params = self.module.params
-        key_id, secret, token = params['access_key_id'], params['access_key_secret'], params['security_token']
+        plan = self.credential_plan()
+        sdk = _sdk.load()
         config = sdk.Config(region_id=params['region'], user_agent='alicloud.ecs-ansible/%s' % COLLECTION_VERSION,
                             connect_timeout=min(params['timeout'], 5) * 1000, read_timeout=params['timeout'] * 1000)
-        if key_id or secret:
-            if not (key_id and secret):
-                self.module.fail_json(msg='access_key_id and access_key_secret must be given together '
-                                          '(or neither, to use the default credential chain)')
-            config.access_key_id, config.access_key_secret, config.security_token = key_id, secret, token
+        if plan.source == 'keys' and not plan.assume_role:
+            config.access_key_id, config.access_key_secret, config.security_token = plan.access_key_id, plan.access_key_secret, plan.security_token
         else:
-            # No keys given: the official credential chain (environment, profile file, RAM role, ...).
-            config.credential = sdk.CredentialClient()
+            # Roles, profiles and the default chain (environment, files, instance role, OIDC) are the credentials
+            # library's: it fetches, caches and refreshes what they yield.
+            try:
+                config.credential = _credentials.build_credential_client(plan, sdk)
+            except Exception as exc:  # pylint: disable=broad-except
+                # The providers check their own settings (an instance role with the metadata service switched off,
+                # an unreadable file); say which credentials could not be used, and why.
+                raise ApiError('Credentials', 'CredentialException', 'cannot use %s: %s: %s'
+                               % (plan.describe(), type(exc).__name__, exc)) from None
         if params['endpoint']:
             try:
                 config.protocol, config.endpoint = parse_endpoint(params['endpoint'])
@@ -198,6 +239,13 @@ class AlicloudEcsModule:
             config.protocol = 'https'
             config.endpoint = sdk.Utils.get_endpoint_rules('ecs', params['region'], 'regional', '', '')
         return sdk.OpenApiClient(config)
+
+    def credential_plan(self):
+        """The credentials the options ask for; conflicting options fail here, naming them, before any call."""
+        try:
+            return _credentials.credential_plan(self.module.params)
+        except _credentials.CredentialOptionError as error:
+            self.module.fail_json(msg=str(error))
 
     @property
     def client(self):
@@ -222,9 +270,10 @@ class AlicloudEcsModule:
         params = sdk.Params(action=action, version=ECS_API_VERSION, protocol='HTTPS', pathname='/', method='POST',
                             auth_type='AK', style='RPC', req_body_type='formData', body_type='json')
         attempts = max(self.module.params['retries'], 0) + 1
+        client = self.client
         for attempt in range(1, attempts + 1):
             try:
-                response = self.client.call_api(params, sdk.OpenApiRequest(query=query), sdk.RuntimeOptions())
+                response = client.call_api(params, sdk.OpenApiRequest(query=query), sdk.RuntimeOptions())
             except Exception as exc:  # pylint: disable=broad-except
                 error = self._as_api_error(action, exc)
                 if attempt < attempts and is_retryable(error):
@@ -251,6 +300,8 @@ class AlicloudEcsModule:
         if code:
             return ApiError(action, code, str(getattr(exc, 'message', exc)), status, getattr(exc, 'request_id', None))
         inner = getattr(exc, 'inner_exception', None) or exc
+        if type(inner).__name__ == 'CredentialException':
+            return credential_error(action, inner)
         if isinstance(inner, (OSError, _sdk.load().RetryError)):
             # No answer at all (refused, reset, timed out; the SDK wraps these in RetryError): the write may
             # or may not have been applied, which is why writes carry a ClientToken before the first attempt.
@@ -270,6 +321,7 @@ class AlicloudEcsModule:
 
     def execute(self):
         """Run the module and exit: ``exit_json`` with the result, or ``fail_json`` on any API failure."""
+        self.credential_plan()
         try:
             self.run_module()
         except ApiError as error:

@@ -100,6 +100,7 @@ class _DeferredAttribute:
 
 
 def _import_sdk():
+    from alibabacloud_credentials import provider as credential_providers
     from alibabacloud_credentials.client import Client as CredentialClient
     from alibabacloud_tea_openapi.client import Client as OpenApiClient
     from alibabacloud_tea_openapi.utils import Utils
@@ -108,7 +109,7 @@ def _import_sdk():
     from darabonba.runtime import RuntimeOptions
 
     return types.SimpleNamespace(
-        CredentialClient=CredentialClient, OpenApiClient=OpenApiClient, Utils=Utils, Config=Config,
+        CredentialClient=CredentialClient, credential_providers=credential_providers, OpenApiClient=OpenApiClient, Utils=Utils, Config=Config,
         OpenApiRequest=OpenApiRequest, Params=Params, RetryError=RetryError, RuntimeOptions=RuntimeOptions)
 
 
