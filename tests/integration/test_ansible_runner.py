@@ -87,9 +87,16 @@ def test_every_injected_variable_is_read_by_the_modules(tmp_path):
     injected = credential_type()['injectors']['env']
     unknown = sorted(set(injected) - set(read))
     assert not unknown, 'injected but read by no module: %s' % unknown
-    # The credential sets the preferred (ALIBABA_CLOUD_*) spelling of every connection option the
-    # modules read from the environment, so nothing depends on the legacy ALICLOUD_* names.
-    assert sorted(read[name] for name in injected) == sorted(set(read.values()))
+    # The credential sets one variable for every connection option the modules read from the environment,
+    # in its preferred spelling, but for these two.
+    not_injected = {
+        # An unset AWX field renders as an empty string, which is no integer: the option would fail.
+        'assume_role_session_expiration',
+        # A path on the execution node is no part of a credential.
+        'shared_credentials_file',
+    }
+    assert sorted(read[name] for name in injected) == sorted(set(read.values()) - not_injected)
+    assert len(set(read[name] for name in injected)) == len(injected)
 
 
 def test_injectors_reference_only_defined_fields():
@@ -102,18 +109,25 @@ def test_injectors_reference_only_defined_fields():
 
 def test_secrets_are_marked_secret_and_required_fields_make_a_working_credential():
     fields = dict((field['id'], field) for field in credential_type()['inputs']['fields'])
-    for secret in ('access_key_secret', 'security_token'):
+    for secret in ('access_key_secret', 'security_token', 'assume_role_external_id'):
         assert fields[secret].get('secret') is True, secret
-    for plain in ('access_key_id', 'region', 'endpoint'):
+    for plain in ('access_key_id', 'region', 'endpoint', 'assume_role_arn', 'assume_role_session_name', 'ecs_role_name', 'profile'):
         assert not fields[plain].get('secret'), plain
-    assert set(credential_type()['inputs']['required']) == {'access_key_id', 'access_key_secret', 'region'}
+    # Only the region: an instance role or a profile can stand in for the AccessKey.
+    assert set(credential_type()['inputs']['required']) == {'region'}
 
 
 def test_injectors_render_the_inputs_verbatim_and_unset_fields_empty():
     env = render_injectors(dict(access_key_id='LTAI-id', access_key_secret='s3cr{e}t%', region='cn-shanghai'))
     assert env == dict(ALIBABA_CLOUD_ACCESS_KEY_ID='LTAI-id', ALIBABA_CLOUD_ACCESS_KEY_SECRET='s3cr{e}t%',
                        ALIBABA_CLOUD_SECURITY_TOKEN='', ALIBABA_CLOUD_REGION_ID='cn-shanghai',
-                       ALIBABA_CLOUD_ECS_ENDPOINT='')
+                       ALIBABA_CLOUD_ECS_ENDPOINT='', ALICLOUD_ASSUME_ROLE_ARN='', ALICLOUD_ASSUME_ROLE_SESSION_NAME='',
+                       ALICLOUD_ASSUME_ROLE_EXTERNAL_ID='', ALIBABA_CLOUD_STS_ENDPOINT='', ALICLOUD_ECS_ROLE_NAME='',
+                       ALIBABA_CLOUD_PROFILE='')
+    role = render_injectors(dict(region='cn-shanghai', assume_role_arn='acs:ram::1:role/deploy', assume_role_session_name='awx-job',
+                                 assume_role_external_id='ext-1', profile=''))
+    assert (role['ALICLOUD_ASSUME_ROLE_ARN'], role['ALICLOUD_ASSUME_ROLE_SESSION_NAME'], role['ALICLOUD_ASSUME_ROLE_EXTERNAL_ID']) == \
+        ('acs:ram::1:role/deploy', 'awx-job', 'ext-1')
 
 
 # ---------------------------------------------------------------- runs through ansible-runner ---
