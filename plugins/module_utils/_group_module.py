@@ -323,7 +323,9 @@ class SecurityGroupModule(AlicloudEcsModule):
             error = failure.error if isinstance(failure, PartialApplyError) else failure
             done = list(self.done) + ['%s rules: %s' % (direction.name, changes_made.summary())
                                       for direction, changes_made in applied.items() if changes_made]
-            self.result.pop('group', None)
+            # What the plan predicted is not what the group holds now; the next read tells.
+            for key in ('group', 'rules', 'rules_egress', 'analysis'):
+                self.result.pop(key, None)
             self.result.update(changed=bool(done), security_group_id=group_id)
             for key in ('added', 'removed', 'updated'):
                 self.result[key] = dict((direction.name, getattr(applied[direction], key) if direction in applied else [])
