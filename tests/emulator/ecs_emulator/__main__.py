@@ -9,7 +9,7 @@ import sys
 import threading
 import urllib.request
 
-from .server import Emulator, make_servers
+from .server import Emulator, make_servers, make_sts_server
 
 
 def _loopback(host):
@@ -29,7 +29,21 @@ def serve(args):
         sys.stderr.write('ecs_emulator: refusing to listen on non-loopback host %r\n' % args.host)
         return 2
     emulator = Emulator(args.state, args.fixture, reset=args.reset)
+    sts_files = None
+    if args.sts is not False:
+        # Imported here: without STS the emulator needs neither cryptography nor openssl.
+        from . import tls  # pylint: disable=import-outside-toplevel
+        try:
+            sts_files = tls.make_certificate(args.state, host)
+        except (tls.TlsUnavailable, OSError) as exc:
+            if args.sts:
+                sys.stderr.write('ecs_emulator: cannot serve STS: %s\n' % exc)
+                return 2
+            sys.stderr.write('ecs_emulator: STS disabled: %s\n' % exc)
     api, admin = make_servers(emulator, host, args.port, args.admin_port)
+    servers = [api, admin]
+    if sts_files is not None:
+        servers.append(make_sts_server(emulator, host, args.sts_port, tls.server_context(sts_files['cert_file'], sts_files['key_file'])))
     stop = threading.Event()
 
     def on_signal(_signum, _frame):
@@ -37,16 +51,19 @@ def serve(args):
 
     signal.signal(signal.SIGTERM, on_signal)
     signal.signal(signal.SIGINT, on_signal)
-    threads = [threading.Thread(target=s.serve_forever, kwargs={'poll_interval': 0.2}, daemon=True) for s in (api, admin)]
+    threads = [threading.Thread(target=s.serve_forever, kwargs={'poll_interval': 0.2}, daemon=True) for s in servers]
     for thread in threads:
         thread.start()
     shown = '[%s]' % host if ':' in host else host
-    sys.stdout.write(json.dumps({'endpoint': '%s:%d' % (shown, api.server_address[1]),
-                                 'admin': 'http://%s:%d' % (shown, admin.server_address[1]), 'pid': os.getpid()}) + '\n')
+    announcement = {'endpoint': '%s:%d' % (shown, api.server_address[1]),
+                    'admin': 'http://%s:%d' % (shown, admin.server_address[1]), 'pid': os.getpid()}
+    if sts_files is not None:
+        announcement.update(sts='%s:%d' % (shown, servers[2].server_address[1]), sts_ca_file=sts_files['ca_file'])
+    sys.stdout.write(json.dumps(announcement) + '\n')
     sys.stdout.flush()
     while not stop.wait(0.5):
         pass
-    for server in (api, admin):
+    for server in servers:
         server.shutdown()
         server.server_close()
     return 0
@@ -71,6 +88,10 @@ def main(argv=None):
     p_serve.add_argument('--state', required=True, help='SQLite state file; created and seeded if new')
     p_serve.add_argument('--fixture', default=None, help='YAML or JSON fixture used to seed a new state')
     p_serve.add_argument('--reset', action='store_true', help='re-seed from the fixture even if the state exists')
+    p_serve.add_argument('--sts', dest='sts', action='store_true', default=None,
+                         help='serve STS over TLS (default: on when a certificate can be made; with --sts failing to make one is fatal)')
+    p_serve.add_argument('--no-sts', dest='sts', action='store_false', help='do not serve STS')
+    p_serve.add_argument('--sts-port', type=int, default=0)
     p_log = sub.add_parser('log', help='print the request log of a running emulator')
     p_log.add_argument('--admin', required=True)
     p_log.add_argument('--since', type=int, default=0)

@@ -1,7 +1,7 @@
 """The ECS actions: each handler gets the call and a store Transaction, and returns (body, applied).
 
-The rule and describe actions live here, with the registry of every action; the group lifecycle
-and tag actions are in group_actions.py and tag_actions.py.
+The rule and describe actions live here, with the registry of every action; the group lifecycle,
+tag and prefix list actions are in group_actions.py, tag_actions.py and prefix_list_actions.py.
 """
 
 import json
@@ -11,6 +11,7 @@ from .common import decode_token, encode_token, given, int_param, own_group, reg
 from .errors import ApiError
 from .group_actions import create_group, delete_group, modify_group_attribute, modify_group_policy
 from .group_validation import check_tag_filter, indexed_tags
+from .prefix_list_actions import describe_prefix_list_attributes
 from .store import new_rule_id, now_iso
 from .tag_actions import list_tag_resources, tag_resources, untag_resources
 from .validation import EGRESS, INGRESS, RULE_FIELDS, identity, parse_rule, row_to_params
@@ -231,4 +232,5 @@ ACTIONS = {
     'TagResources': (tag_resources, True),
     'UntagResources': (untag_resources, True),
     'ListTagResources': (list_tag_resources, False),
+    'DescribePrefixListAttributes': (describe_prefix_list_attributes, False),
 }

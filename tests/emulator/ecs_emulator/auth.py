@@ -1,4 +1,7 @@
-"""Who is calling: signature (ACS3-HMAC-SHA256 or RPC HMAC-SHA1), timestamp, nonce, STS token, API version."""
+"""Who is calling: signature (ACS3-HMAC-SHA256 or RPC HMAC-SHA1), timestamp, nonce, STS token, API version.
+
+One Authenticator serves one API: the ECS one (2014-05-26) or the STS one (2015-04-01).
+"""
 
 import calendar
 import threading
@@ -6,6 +9,7 @@ import time
 
 from . import API_VERSION
 from . import signing
+from .clock import Clock
 from .errors import ApiError
 
 CLOCK_SKEW_SECONDS = 15 * 60
@@ -31,10 +35,20 @@ def claimed_access_key_id(params, headers):
 
 
 class Authenticator:
-    """Verifies requests against the access keys in the store; remembers nonces in memory."""
+    """Verifies requests against the access keys in the store; remembers nonces in memory.
 
-    def __init__(self, store):
+    `api_version` is the Version (or x-acs-version) requests must name; `missing_token_code` the code
+    for a temporary key sent without its token; `form_spaces` also accepts RPC signatures computed with
+    `+` for a space (see signing.v2_signature). Temporary keys stop working at their expiry by `clock`.
+    """
+
+    def __init__(self, store, clock=None, api_version=API_VERSION, missing_token_code='InvalidSecurityToken.Malformed',
+                 form_spaces=False):
         self.store = store
+        self.clock = clock if clock is not None else Clock()
+        self.api_version = api_version
+        self.missing_token_code = missing_token_code
+        self.form_spaces = form_spaces
         self._nonces = {}
         self._nonce_lock = threading.Lock()
 
@@ -75,7 +89,7 @@ class Authenticator:
             raise ApiError('SignatureDoesNotMatch')
         self._check_fresh(key, headers.get('x-acs-date'), headers.get('x-acs-signature-nonce'))
         self._check_token(key, headers.get('x-acs-security-token'))
-        if headers.get('x-acs-version') != API_VERSION:
+        if headers.get('x-acs-version') != self.api_version:
             raise ApiError('InvalidVersion')
         return key, headers.get('x-acs-action'), dict(params)
 
@@ -85,12 +99,13 @@ class Authenticator:
         key = self._key(params['AccessKeyId'])
         if params.get('SignatureMethod') != 'HMAC-SHA1' or params.get('SignatureVersion') != '1.0':
             raise ApiError('IncompleteSignature')
-        expected = signing.v2_signature(method, params, key['secret'])
-        if not signing.constant_time_equal(expected, params['Signature']):
+        variants = (False, True) if self.form_spaces else (False,)
+        if not any(signing.constant_time_equal(signing.v2_signature(method, params, key['secret'], form_spaces=plus),
+                                               params['Signature']) for plus in variants):
             raise ApiError('SignatureDoesNotMatch')
         self._check_fresh(key, params.get('Timestamp'), params.get('SignatureNonce'))
         self._check_token(key, params.get('SecurityToken'))
-        if params.get('Version') != API_VERSION:
+        if params.get('Version') != self.api_version:
             raise ApiError('InvalidVersion')
         action_params = {k: v for k, v in params.items() if k not in V2_ENVELOPE}
         return key, params.get('Action'), action_params
@@ -110,11 +125,12 @@ class Authenticator:
             # A nonce must outlive every timestamp that could still pass the skew check.
             self._nonces[slot] = now + 2 * CLOCK_SKEW_SECONDS
 
-    @staticmethod
-    def _check_token(key, token):
+    def _check_token(self, key, token):
         if not key['security_token']:
             return
         if not token:
-            raise ApiError('InvalidSecurityToken.Malformed')
+            raise ApiError(self.missing_token_code)
         if not signing.constant_time_equal(token, key['security_token']):
             raise ApiError('InvalidSecurityToken.MismatchWithAccessKey')
+        if key.get('expires_at') is not None and self.clock.now() >= key['expires_at']:
+            raise ApiError('InvalidSecurityToken.Expired')

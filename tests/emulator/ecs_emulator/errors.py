@@ -123,6 +123,23 @@ CATALOGUE = {
     'InvalidParameter.TagValue': (400, 'Tag.N.Value is specified without Tag.N.Key.'),
     'InvalidParameter.TagFilter': (400, 'The parameter TagFilter.N is not supported.'),
     'InvalidParameter.All': (400, 'The specified parameter "All" is not valid.'),
+    # temporary keys on either API: 400 in the FPGA-as-a-Service error table of the ECS documents (others say 403)
+    'InvalidSecurityToken.Expired': (400, 'Specified SecurityToken is expired.'),
+    # document (STS AssumeRole, 2015-04-01): its error-code table; see README.md for the sources
+    'InvalidParameter.RoleArn': (400, 'The parameter RoleArn is wrongly formed.'),
+    'InvalidParameter.RoleSessionName': (400, 'The parameter RoleSessionName is wrongly formed.'),
+    'InvalidParameter.DurationSeconds': (400, 'The Min/Max value of DurationSeconds is 15min/1hr.'),
+    'InvalidParameter.PolicyGrammar': (400, 'The parameter Policy has not passed grammar check.'),
+    'InvalidParameter.PolicySize': (400, 'The size of Policy must be smaller than 2048 bytes.'),
+    'InvalidParameter.ExternalId': (400, 'The parameter ExternalId is wrongly formed.'),
+    'NoPermission': (403, 'You are not authorized to do this action. You should be authorized by RAM.'),
+    'EntityNotExist.Role': (404, 'The specified Role not exists.'),
+    'InternalError#sts': (500, 'STS Server Internal Error happened, please send the RequestId to us.'),
+    # document (STS common errors page): a temporary key without its token; the status is assumed
+    'MissingSecurityToken': (400, 'SecurityToken is mandatory for this action.'),
+    # assumed: DescribePrefixListAttributes without PrefixListId (its document lists only the NotFound codes)
+    'MissingParameter.PrefixListId': (
+        400, 'The input parameter "PrefixListId" that is mandatory for processing this request is not supplied.'),
 }
 
 

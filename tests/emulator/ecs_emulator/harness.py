@@ -17,6 +17,10 @@ PACKAGE_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 DEFAULT_FIXTURE = os.path.join(PACKAGE_ROOT, 'fixtures', 'default.yml')
 # The one list of proxy variables: clean_env() drops them, and so does the emulator's own test suite.
 PROXY_VARIABLES = ('HTTP_PROXY', 'http_proxy', 'HTTPS_PROXY', 'https_proxy', 'ALL_PROXY', 'all_proxy')
+# The environment variable through which the credentials library's HTTPS requests (Tea's requests session,
+# whose SSL context comes from ssl.create_default_context) trust the emulator's STS certificate: set it
+# to `emu.sts_ca_file` before the first AssumeRole of the process to that endpoint.
+TRUST_VARIABLE = 'SSL_CERT_FILE'
 
 # Never let urllib route admin calls through a proxy, whatever the environment says.
 _OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))
@@ -56,6 +60,14 @@ def credentials(name='main', fixture_path=DEFAULT_FIXTURE):
     raise KeyError('no access key named %r in %s' % (name, fixture_path))
 
 
+def role_arn(account, role, fixture_path=DEFAULT_FIXTURE):
+    """`acs:ram::<account id>:role/<role>` of the fixture account `account` (its fixture name, account name or id)."""
+    for entry in load_fixture(fixture_path).get('accounts') or []:
+        if account in (entry['name'], entry['account_name'], str(entry['account_id'])):
+            return 'acs:ram::%s:role/%s' % (entry['account_id'], role)
+    raise KeyError('no account %r in %s' % (account, fixture_path))
+
+
 def clean_env(extra_pythonpath=None):
     env = {k: v for k, v in os.environ.items() if k not in PROXY_VARIABLES}
     paths = [PACKAGE_ROOT] + ([extra_pythonpath] if extra_pythonpath else [])
@@ -66,13 +78,18 @@ def clean_env(extra_pythonpath=None):
 
 
 class Emulator:
-    def __init__(self, state_path, fixture_path=DEFAULT_FIXTURE, python=sys.executable):
+    """`sts`: None serves STS when the server can make its certificate, True insists on it, False turns it off."""
+
+    def __init__(self, state_path, fixture_path=DEFAULT_FIXTURE, python=sys.executable, sts=None):
         self.state_path = state_path
         self.fixture_path = fixture_path
         self.python = python
+        self.sts = sts
         self.process = None
         self.endpoint = None
         self.admin_url = None
+        self.sts_endpoint = None
+        self.sts_ca_file = None
         self.pid = None
         self._stderr_path = state_path + '.stderr'
 
@@ -85,6 +102,8 @@ class Emulator:
             cmd += ['--fixture', self.fixture_path]
         if reset:
             cmd.append('--reset')
+        if self.sts is not None:
+            cmd.append('--sts' if self.sts else '--no-sts')
         # stderr goes to a file so a chatty server can never block on a full pipe.
         with open(self._stderr_path, 'wb') as stderr:
             # The process outlives this method on purpose; stop()/kill() reap it.
@@ -106,6 +125,7 @@ class Emulator:
         except ValueError:
             self._fail('emulator did not announce itself')
         self.endpoint, self.admin_url, self.pid = info['endpoint'], info['admin'], info['pid']
+        self.sts_endpoint, self.sts_ca_file = info.get('sts'), info.get('sts_ca_file')
         while time.monotonic() < deadline:
             try:
                 if self._admin('GET', '/health').get('ok'):
@@ -206,3 +226,13 @@ class Emulator:
 
     def reset(self):
         self._admin('POST', '/reset')
+
+    def advance_clock(self, seconds):
+        """Move the emulator's credential clock forward; returns {now, offset_seconds}."""
+        return self._admin('POST', '/clock', {'advance_seconds': seconds})
+
+    def reset_clock(self):
+        return self._admin('DELETE', '/clock')
+
+    def clock(self):
+        return self._admin('GET', '/clock')

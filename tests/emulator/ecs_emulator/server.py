@@ -1,11 +1,13 @@
-"""HTTP front ends: the signed ECS API on one port and the admin/test API on another.
+"""HTTP front ends: the signed ECS API on one port, the admin/test API on another, STS over TLS on a third.
 
 Keeping admin endpoints on a separate listener means nothing signed or unsigned that reaches the
-API port can change emulator state except through real ECS actions.
+API port can change emulator state except through real ECS actions. STS has a listener of its own
+because the credentials library always speaks HTTPS to it, while the ECS API port stays plain HTTP.
 """
 
 import json
 import socket
+import ssl
 import sys
 import time
 import traceback
@@ -13,11 +15,13 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl
 
 from .auth import Authenticator, claimed_access_key_id
+from .clock import Clock
 from .errors import ApiError
 from .faults import FaultConfigError, Faults
 from .request_log import RequestLog
 from .service import CallReport, Service, new_request_id
 from .store import Store
+from .sts import STS_API_VERSION, StsService
 
 MAX_BODY = 1024 * 1024
 NEVER_LOGGED = ('Signature', 'SecurityToken', 'AccessKeyId')
@@ -38,7 +42,7 @@ def decode_params(query, body, content_type):
 
 
 class Emulator:
-    """What both listeners share: the store, authentication, the service, faults and the request log."""
+    """What the listeners share: the store, authentication, the services, faults, the clock and the request log."""
 
     def __init__(self, state_path, fixture_path=None, reset=False):
         self.store = Store(state_path)
@@ -46,8 +50,13 @@ class Emulator:
         self.store.initialise(fixture_path, reset=reset)
         self.faults = Faults()
         self.log = RequestLog()
-        self.authenticator = Authenticator(self.store)
+        self.clock = Clock()
+        self.authenticator = Authenticator(self.store, self.clock)
         self.service = Service(self.store, self.faults)
+        # The credentials library signs AssumeRole with quote_plus, hence form_spaces.
+        self.sts_authenticator = Authenticator(self.store, self.clock, api_version=STS_API_VERSION,
+                                               missing_token_code='MissingSecurityToken', form_spaces=True)
+        self.sts = StsService(self.store, self.clock)
 
     def reset(self):
         if self.fixture_path:
@@ -85,8 +94,7 @@ class Emulator:
         """Returns (status, extra headers, body dict or None when the connection must be dropped)."""
         request_id = new_request_id()
         path, dummy, query = raw_path.partition('?')
-        entry = {'time': time.time(), 'action': headers.get('x-acs-action'), 'params': {}, 'access_key_id': None,
-                 'status': None, 'code': None, 'request_id': request_id, 'fault': None, 'write': False, 'applied': False}
+        entry = new_log_entry('ecs', request_id, headers)
         report = CallReport()
         region = None
         try:
@@ -117,16 +125,60 @@ class Emulator:
         self.log.record(entry)
         return status, extra, None if report.drop_connection else answer
 
+    def handle_sts(self, method, raw_path, headers, body):
+        """The STS listener's request: (status, extra headers, body dict). No faults apply here."""
+        request_id = new_request_id()
+        path, dummy, query = raw_path.partition('?')
+        entry = new_log_entry('sts', request_id, headers)
+        try:
+            if method not in ('GET', 'POST'):
+                raise ApiError('UnsupportedHTTPMethod')
+            if path != '/':
+                raise ApiError('InvalidAction.NotFound')
+            params = decode_params(query, body, headers.get('content-type', ''))
+            entry['params'] = {k: v for k, v in params.items() if k not in NEVER_LOGGED}
+            entry['access_key_id'] = claimed_access_key_id(params, headers)
+            key, action, action_params = self.sts_authenticator.authenticate(method, path, params, headers, body)
+            entry['action'] = action
+            entry['write'] = action == 'AssumeRole'
+            answer = self.sts.call(action, action_params, key, request_id)
+            status = 200
+            entry['applied'] = True
+        except ApiError as err:
+            status, answer = err.status, error_body(err, request_id, service='sts')
+            entry['code'] = err.code
+        except Exception:  # pylint: disable=broad-except
+            traceback.print_exc(file=sys.stderr)
+            err = ApiError('InternalError', variant='sts')
+            status, answer = err.status, error_body(err, request_id, service='sts')
+            entry['code'] = err.code
+        entry['status'] = status
+        self.log.record(entry)
+        return status, {}, answer
+
+
+def new_log_entry(service, request_id, headers):
+    """A request log entry; STS entries carry one more field, `service: "sts"` (ECS entries keep their shape)."""
+    entry = {'time': time.time(), 'action': headers.get('x-acs-action'), 'params': {}, 'access_key_id': None,
+             'status': None, 'code': None, 'request_id': request_id, 'fault': None, 'write': False, 'applied': False}
+    if service != 'ecs':
+        entry['service'] = service
+    return entry
+
 
 def admin_group_view(group, tags):
     return {'id': group['group_id'], 'name': group['name'], 'vpc_id': group['vpc_id'], 'type': group['group_type'],
             'tags': dict(tags)}
 
 
-def error_body(err, request_id, region=None):
-    host = 'ecs.%s.aliyuncs.com' % region if region and region.replace('-', '').isalnum() and len(region) < 40 else 'ecs.aliyuncs.com'
+def error_body(err, request_id, region=None, service='ecs'):
+    if service == 'sts':
+        host, product = 'sts.aliyuncs.com', 'Sts'
+    else:
+        host = 'ecs.%s.aliyuncs.com' % region if region and region.replace('-', '').isalnum() and len(region) < 40 else 'ecs.aliyuncs.com'
+        product = 'Ecs'
     return {'RequestId': request_id, 'HostId': host, 'Code': err.code, 'Message': err.message,
-            'Recommend': 'https://api.aliyun.com/troubleshoot?q=%s&product=Ecs' % err.code}
+            'Recommend': 'https://api.aliyun.com/troubleshoot?q=%s&product=%s' % (err.code, product)}
 
 
 class _BaseHandler(BaseHTTPRequestHandler):
@@ -180,6 +232,9 @@ class _BaseHandler(BaseHTTPRequestHandler):
 
 
 class ApiHandler(_BaseHandler):
+    def dispatch(self, headers, body):
+        return self.emulator.handle_api(self.command, self.path, headers, body)
+
     def _handle(self):
         body = self.read_body()
         if body is None:
@@ -187,7 +242,7 @@ class ApiHandler(_BaseHandler):
         headers = {}
         for name, value in self.headers.items():
             headers.setdefault(name.lower(), value)
-        status, extra, answer = self.emulator.handle_api(self.command, self.path, headers, body)
+        status, extra, answer = self.dispatch(headers, body)
         if answer is None:
             self.close_connection = True
             try:
@@ -199,6 +254,19 @@ class ApiHandler(_BaseHandler):
         self.send_json(status, answer, extra)
 
     do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = do_OPTIONS = do_HEAD = _handle
+
+
+class StsHandler(ApiHandler):
+    def dispatch(self, headers, body):
+        return self.emulator.handle_sts(self.command, self.path, headers, body)
+
+    def send_error(self, code, message=None, explain=None):
+        self.close_connection = True
+        err = ApiError('RequestTooLarge' if code in (413, 414, 431) else 'BadRequest')
+        try:
+            self.send_json(code, error_body(err, new_request_id(), service='sts'))
+        except OSError:
+            pass
 
 
 class AdminHandler(_BaseHandler):
@@ -233,6 +301,17 @@ class AdminHandler(_BaseHandler):
             elif route == ('POST', 'reset'):
                 emu.reset()
                 self.send_json(200, {'ok': True})
+            elif route == ('POST', 'clock'):
+                request = json.loads(body.decode('utf-8') or '{}')
+                if not isinstance(request, dict) or set(request) != {'advance_seconds'}:
+                    raise ValueError('the body must be {"advance_seconds": N}')
+                emu.clock.advance(request['advance_seconds'])
+                self.send_json(200, emu.clock.state())
+            elif route == ('GET', 'clock'):
+                self.send_json(200, emu.clock.state())
+            elif route == ('DELETE', 'clock'):
+                emu.clock.reset()
+                self.send_json(200, emu.clock.state())
             else:
                 self.send_json(404, {'error': 'unknown admin endpoint'})
         except (ValueError, FaultConfigError) as exc:
@@ -274,8 +353,47 @@ class _Server(ThreadingHTTPServer):
             traceback.print_exc(file=sys.stderr)
 
 
+class _TlsServer(_Server):
+    """TLS per connection, the handshake in the connection's own thread so a silent client blocks nobody."""
+    ssl_context = None  # set by make_sts_server
+    handshake_timeout = 10
+    idle_timeout = 60
+
+    def finish_request(self, request, client_address):
+        request.settimeout(self.handshake_timeout)
+        try:
+            connection = self.ssl_context.wrap_socket(request, server_side=True)
+        except (OSError, ValueError):
+            return  # a failed handshake (plain HTTP, untrusted certificate): the socket is closed already
+        try:
+            connection.settimeout(self.idle_timeout)
+            self.RequestHandlerClass(connection, client_address, self)
+        finally:
+            try:
+                connection.close()
+            except OSError:
+                pass
+
+    def handle_error(self, request, client_address):
+        if isinstance(sys.exc_info()[1], ssl.SSLError):
+            return
+        super().handle_error(request, client_address)
+
+
+def _server_class(base, host):
+    return type(base.__name__ + '6', (base,), {'address_family': socket.AF_INET6}) if ':' in host else base
+
+
 def make_servers(emulator, host, port, admin_port):
     api_cls = type('BoundApiHandler', (ApiHandler,), {'emulator': emulator})
     admin_cls = type('BoundAdminHandler', (AdminHandler,), {'emulator': emulator})
-    server_cls = type('Server6', (_Server,), {'address_family': socket.AF_INET6}) if ':' in host else _Server
+    server_cls = _server_class(_Server, host)
     return server_cls((host, port), api_cls), server_cls((host, admin_port), admin_cls)
+
+
+def make_sts_server(emulator, host, port, context):
+    """The STS listener: AssumeRole over TLS with `context` (tls.server_context)."""
+    sts_cls = type('BoundStsHandler', (StsHandler,), {'emulator': emulator})
+    server = _server_class(_TlsServer, host)((host, port), sts_cls)
+    server.ssl_context = context
+    return server

@@ -59,10 +59,15 @@ def sign_v3(method, path, params, headers, access_key_id, secret, body=b''):
     return headers
 
 
-def v2_signature(method, params, secret):
-    """Signature of every parameter except Signature itself."""
-    canonical = '&'.join('%s=%s' % (quote(k, safe='~'), quote(params[k], safe='~'))
-                         for k in sorted(params) if k != 'Signature')
+def v2_signature(method, params, secret, form_spaces=False):
+    """Signature of every parameter except Signature itself.
+
+    Names and values are RFC 3986 encoded (a space is `%20`). With `form_spaces` a space is `+`
+    instead, as the credentials library's AssumeRole request encodes it (parameter_helper.compose_string_to_sign
+    uses quote_plus); nothing else differs between the two.
+    """
+    encode = (lambda text: quote_plus(text, safe='~')) if form_spaces else (lambda text: quote(text, safe='~'))
+    canonical = '&'.join('%s=%s' % (encode(k), encode(params[k])) for k in sorted(params) if k != 'Signature')
     to_sign = '%s&%s&%s' % (method, quote_plus('/', safe='~'), quote_plus(canonical, safe='~'))
     digest = hmac.new((secret + '&').encode('utf-8'), to_sign.encode('utf-8'), hashlib.sha1).digest()
     return base64.b64encode(digest).decode('ascii')

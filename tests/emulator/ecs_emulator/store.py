@@ -1,4 +1,5 @@
-"""SQLite state: accounts, keys, regions, VPCs, security groups and what is in them, tags, prefix lists, rules, client tokens.
+"""SQLite state: accounts, keys, regions, VPCs, security groups and what is in them, tags, prefix lists, rules, client tokens,
+RAM roles and the temporary credentials STS issued.
 
 Every SQL statement of the emulator lives here. One connection per thread; every API request runs in
 one transaction, and writers take `BEGIN IMMEDIATE` so that parallel writers serialize instead of
@@ -45,9 +46,14 @@ GROUP_COLUMNS = ('group_id', 'region_id', 'account_id', 'name', 'description', '
 # CreateSecurityGroup document: up to 100 groups per region, unless a fixture account says otherwise.
 DEFAULT_SECURITY_GROUP_QUOTA = 100
 # Bumped whenever a table changes shape; a state file of another version is started afresh.
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 TABLES = ('meta', 'regions', 'accounts', 'access_keys', 'vpcs', 'security_groups', 'group_members', 'group_tags',
-          'prefix_lists', 'rules', 'client_tokens')
+          'prefix_lists', 'prefix_list_entries', 'rules', 'client_tokens', 'roles', 'temporary_keys')
+# A prefix list of the fixture without max_entries holds at least this many entries (assumed).
+DEFAULT_PREFIX_LIST_MAX_ENTRIES = 10
+# RAM CreateRole: MaxSessionDuration is 3600..43200 seconds, 3600 by default.
+DEFAULT_MAX_SESSION_DURATION = 3600
+MAX_SESSION_DURATION_RANGE = (3600, 43200)
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -69,7 +75,10 @@ CREATE TABLE IF NOT EXISTS group_tags (
     UNIQUE (group_id, tag_key));
 CREATE TABLE IF NOT EXISTS prefix_lists (
     prefix_list_id TEXT PRIMARY KEY, region_id TEXT NOT NULL, account_id TEXT NOT NULL, name TEXT NOT NULL,
-    address_family TEXT NOT NULL);
+    address_family TEXT NOT NULL, description TEXT NOT NULL, max_entries INTEGER NOT NULL, create_time TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS prefix_list_entries (
+    prefix_list_id TEXT NOT NULL, position INTEGER NOT NULL, cidr TEXT NOT NULL, description TEXT NOT NULL,
+    PRIMARY KEY (prefix_list_id, position));
 CREATE TABLE IF NOT EXISTS rules (
     seq INTEGER PRIMARY KEY AUTOINCREMENT,
     rule_id TEXT NOT NULL UNIQUE, group_id TEXT NOT NULL, direction TEXT NOT NULL,
@@ -83,6 +92,14 @@ CREATE INDEX IF NOT EXISTS rules_by_group ON rules (group_id, direction, seq);
 CREATE TABLE IF NOT EXISTS client_tokens (
     account_id TEXT NOT NULL, action TEXT NOT NULL, token TEXT NOT NULL, fingerprint TEXT NOT NULL,
     status INTEGER NOT NULL, body TEXT NOT NULL, PRIMARY KEY (account_id, action, token));
+CREATE TABLE IF NOT EXISTS roles (
+    account_id TEXT NOT NULL, name TEXT NOT NULL, name_key TEXT NOT NULL, role_id TEXT NOT NULL,
+    max_session_duration INTEGER NOT NULL, trusted_account_ids TEXT NOT NULL, external_id TEXT,
+    PRIMARY KEY (account_id, name_key));
+CREATE TABLE IF NOT EXISTS temporary_keys (
+    access_key_id TEXT PRIMARY KEY, secret TEXT NOT NULL, security_token TEXT NOT NULL, account_id TEXT NOT NULL,
+    role_name TEXT NOT NULL, session_name TEXT NOT NULL, caller_access_key_id TEXT NOT NULL, policy TEXT,
+    issued_at INTEGER NOT NULL, expires_at INTEGER NOT NULL);
 """
 
 _ID_ALPHABET = string.ascii_lowercase + string.digits
@@ -185,9 +202,42 @@ class Transaction:  # pylint: disable=too-many-public-methods
 
     # -- callers ----------------------------------------------------------------------------------
     def access_key(self, access_key_id):
-        """The key row with its account's name, or None."""
-        return self._one('SELECT k.*, a.account_name FROM access_keys k JOIN accounts a ON a.account_id = k.account_id '
-                         'WHERE k.access_key_id = ?', (access_key_id,))
+        """The key row with its account's name, or None.
+
+        Temporary keys that AssumeRole issued are keys too: their account is the role's, their name
+        `<role name>/<session name>`. `expires_at` is the epoch second from which a temporary key no
+        longer works, None for the fixture's keys.
+        """
+        row = self._one('SELECT k.*, a.account_name, NULL AS expires_at FROM access_keys k '
+                        'JOIN accounts a ON a.account_id = k.account_id WHERE k.access_key_id = ?', (access_key_id,))
+        if row is None:
+            row = self._one("SELECT t.access_key_id, t.secret, t.security_token, t.account_id, "
+                            "t.role_name || '/' || t.session_name AS name, a.account_name, t.expires_at "
+                            'FROM temporary_keys t JOIN accounts a ON a.account_id = t.account_id WHERE t.access_key_id = ?',
+                            (access_key_id,))
+        return row
+
+    def account(self, account_id):
+        """{account_id, account_name, name, security_group_quota} or None."""
+        return self._one('SELECT * FROM accounts WHERE account_id = ?', (account_id,))
+
+    # -- RAM roles and temporary keys -------------------------------------------------------------
+    def role(self, account_id, name):
+        """The role of an account by name, compared case-insensitively; None if there is none.
+
+        `trusted_account_ids` is decoded to a list of account ids.
+        """
+        row = self._one('SELECT * FROM roles WHERE account_id = ? AND name_key = ?', (account_id, name.lower()))
+        if row is not None:
+            row['trusted_account_ids'] = json.loads(row['trusted_account_ids'])
+        return row
+
+    def insert_temporary_key(self, row):
+        """Remember a key issued by AssumeRole: every column of temporary_keys."""
+        columns = ('access_key_id', 'secret', 'security_token', 'account_id', 'role_name', 'session_name',
+                   'caller_access_key_id', 'policy', 'issued_at', 'expires_at')
+        self._conn.execute('INSERT INTO temporary_keys (%s) VALUES (%s)' % (', '.join(columns), _placeholders(columns)),
+                           tuple(row[c] for c in columns))
 
     def owner_account_id(self, owner_id, owner_account):
         """The account named by id and/or name (None if unknown or if the two disagree)."""
@@ -311,6 +361,11 @@ class Transaction:  # pylint: disable=too-many-public-methods
         return self._one('SELECT * FROM prefix_lists WHERE prefix_list_id = ? AND account_id = ? AND region_id = ?',
                          (prefix_list_id, account_id, region_id))
 
+    def prefix_list_entries(self, prefix_list_id):
+        """[{cidr, description}] of a prefix list, in the fixture's order."""
+        return self._all('SELECT cidr, description FROM prefix_list_entries WHERE prefix_list_id = ? ORDER BY position',
+                         (prefix_list_id,))
+
     def prefix_list_names(self, prefix_list_ids):
         return self._names('prefix_lists', 'prefix_list_id', prefix_list_ids)
 
@@ -425,9 +480,7 @@ class Transaction:  # pylint: disable=too-many-public-methods
                                    (key['access_key_id'], key['access_key_secret'], key.get('security_token'),
                                     account_id, key['name']))
             for plist in account.get('prefix_lists') or []:
-                self._conn.execute('INSERT INTO prefix_lists VALUES (?, ?, ?, ?, ?)',
-                                   (plist['id'], plist['region'], account_id, plist.get('name', plist['id']),
-                                    plist.get('address_family', 'IPv4')))
+                self._seed_prefix_list(account_id, plist)
             self._seed_vpcs(account_id, account)
             for group in account.get('security_groups') or []:
                 self._seed_group(account_id, group)
@@ -435,7 +488,40 @@ class Transaction:  # pylint: disable=too-many-public-methods
                 for member in account.get(key) or []:
                     for group_id in member.get('security_group_ids') or []:
                         self._conn.execute('INSERT OR IGNORE INTO group_members VALUES (?, ?, ?)', (group_id, member_kind, member['id']))
+        # Roles last: their trusted accounts may be any account of the fixture.
+        for account in fixture.get('accounts') or []:
+            for role in account.get('roles') or []:
+                self._seed_role(str(account['account_id']), role, fixture.get('accounts') or [])
         self._conn.execute("INSERT INTO meta VALUES ('seeded', ?)", (now_iso(),))
+
+    def _seed_prefix_list(self, account_id, plist):
+        entries = list(plist.get('entries') or [])
+        self._conn.execute('INSERT INTO prefix_lists VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+                           (plist['id'], plist['region'], account_id, plist.get('name', plist['id']),
+                            plist.get('address_family', 'IPv4'), plist.get('description', ''),
+                            int(plist.get('max_entries', max(DEFAULT_PREFIX_LIST_MAX_ENTRIES, len(entries)))),
+                            plist.get('create_time', '2024-01-01T00:00:00Z')))
+        for position, entry in enumerate(entries):
+            self._conn.execute('INSERT INTO prefix_list_entries VALUES (?, ?, ?, ?)',
+                               (plist['id'], position, str(entry['cidr']), str(entry.get('description') or '')))
+
+    def _seed_role(self, account_id, role, accounts):
+        """A RAM role; `trusted_accounts` may name accounts by id, fixture name or account name (default: its own)."""
+        name = str(role['name'])
+        duration = int(role.get('max_session_duration', DEFAULT_MAX_SESSION_DURATION))
+        low, high = MAX_SESSION_DURATION_RANGE
+        if not low <= duration <= high:
+            raise ValueError('role %s: max_session_duration must be %d..%d seconds, not %d' % (name, low, high, duration))
+        trusted = []
+        for ref in role.get('trusted_accounts', [account_id]) or []:
+            ref = str(ref)
+            match = next((str(a['account_id']) for a in accounts if ref in (str(a['account_id']), a['name'], a['account_name'])), ref)
+            trusted.append(match)
+        # RAM shows role ids as 16+ digit numbers; a fixed derivation keeps them stable across re-seeds.
+        role_id = role.get('role_id') or str(int(hashlib.sha256(('%s|%s' % (account_id, name.lower())).encode()).hexdigest(), 16))[:19]
+        self._conn.execute('INSERT INTO roles VALUES (?, ?, ?, ?, ?, ?, ?)',
+                           (account_id, name, name.lower(), str(role_id), duration, json.dumps(trusted),
+                            None if role.get('external_id') in (None, '') else str(role['external_id'])))
 
     def _seed_vpcs(self, account_id, account):
         # The VPCs an account declares, and those its groups are in: fixtures written before VPCs

@@ -50,6 +50,7 @@ def emulator(tmp_path_factory):
 @pytest.fixture
 def emu(emulator):
     emulator.clear_faults()
+    emulator.reset_clock()
     emulator.reset()
     return emulator
 

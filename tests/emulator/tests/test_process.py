@@ -21,7 +21,8 @@ def test_announces_one_json_line_and_exits_cleanly_on_sigterm(tmp_path):
     with subprocess.Popen(serve_cmd(tmp_path / 's.sqlite'), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                           env=clean_env(), cwd=PACKAGE_ROOT) as proc:
         info = json.loads(proc.stdout.readline())
-        assert set(info) == {'endpoint', 'admin', 'pid'} and info['pid'] == proc.pid
+        assert set(info) == {'endpoint', 'admin', 'pid', 'sts', 'sts_ca_file'} and info['pid'] == proc.pid
+        assert info['sts'].startswith('127.0.0.1:') and info['sts_ca_file'] == str(tmp_path / 's.sqlite') + '.sts-ca.pem'
         assert info['endpoint'].startswith('127.0.0.1:') and info['admin'].startswith('http://127.0.0.1:')
         proc.send_signal(signal.SIGTERM)
         out, err = proc.communicate(timeout=10)
