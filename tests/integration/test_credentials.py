@@ -107,3 +107,82 @@ def test_conflicting_credentials_fail_naming_both_options_before_any_call(fresh,
     run = runner.task(dict(security_group_id=GROUP, **dict(RULE, **options)))
     assert run.failed and message in run.result['msg'], run.result['msg']
     assert calls(fresh) == [] and 'Traceback' not in run.output
+
+
+# --- assuming a RAM role --------------------------------------------------------------------------------------
+
+PEER_ADMIN = harness.role_arn('peer', 'ecs-admin')
+
+
+def through_sts(emulator, **extra):
+    """The environment of a run that reaches the emulator's STS listener and trusts its certificate."""
+    return dict({harness.TRUST_VARIABLE: emulator.sts_ca_file, 'ALIBABA_CLOUD_STS_ENDPOINT': emulator.sts_endpoint}, **extra)
+
+
+def test_a_role_of_another_account_changes_that_accounts_group_and_cannot_see_ours(fresh, runner):
+    rule = dict(ip_protocol='tcp', port_range='8443/8443', dest_cidr_ip='10.0.0.0/8', description='via assumed role')
+    run = runner.task(dict(security_group_id='sg-peer-shared', assume_role_arn=PEER_ADMIN, assume_role_session_name='it-cross-account',
+                           **rule), env=through_sts(fresh))
+    assert not run.failed, run.output
+    assert run.result['changed'] is True
+    assert [item['description'] for item in fresh.egress_rules('sg-peer-shared')] == ['via assumed role']
+    entries = fresh.requests()
+    assert [entry['action'] for entry in entries] == ['AssumeRole', 'DescribeSecurityGroupAttribute', 'AuthorizeSecurityGroupEgress']
+    issued = [key['access_key_id'] for key in fresh.temporary_keys()]
+    # The ECS calls were signed with the role's temporary key, not with account A's.
+    assert [entry['access_key_id'] for entry in entries[1:]] == issued * 2
+    mine = runner.task(dict(security_group_id='sg-demo-web', assume_role_arn=PEER_ADMIN, **rule), env=through_sts(fresh))
+    assert mine.failed and mine.result['error']['code'] == 'InvalidSecurityGroupId.NotFound'
+
+
+@pytest.mark.parametrize('options, code', [
+    (dict(assume_role_arn=harness.role_arn('main', 'main-local')), None),
+    (dict(assume_role_arn='acs:ram::1000000000000002:role/no-such-role'), 'EntityNotExist.Role'),
+    (dict(assume_role_arn=harness.role_arn('peer', 'ecs-auditor')), 'NoPermission'),
+    (dict(assume_role_arn=PEER_ADMIN, assume_role_session_expiration=43200), 'InvalidParameter.DurationSeconds'),
+])
+def test_a_refused_assume_role_fails_with_stss_code_and_no_traceback(fresh, runner, options, code):
+    run = runner.task(dict(security_group_id='sg-peer-shared', **dict(RULE, **options)),
+                      credentials='peer' if code is None else 'main', env=through_sts(fresh))
+    assert run.failed, run.output
+    error = run.result['error']
+    print('refused: %s' % run.result['msg'])
+    assert error['action'] == 'AssumeRole' and error['code'] == (code or 'NoPermission')
+    assert error['request_id'] and error['http_status'] in (400, 403, 404)
+    assert [entry['action'] for entry in fresh.requests()] == ['AssumeRole']
+    assert 'Traceback' not in run.output
+
+
+def test_the_external_id_a_role_requires(fresh, runner):
+    run = runner.task(dict(security_group_id='sg-peer-shared', assume_role_arn=harness.role_arn('peer', 'ecs-auditor'),
+                           assume_role_external_id='demo-external-id-0001', **RULE), env=through_sts(fresh))
+    assert not run.failed, run.output
+
+
+def test_expired_temporary_credentials_fail_with_the_apis_code(fresh, runner):
+    run = runner.task(dict(security_group_id='sg-peer-shared', assume_role_arn=PEER_ADMIN, **RULE), env=through_sts(fresh))
+    assert not run.failed, run.output
+    (issued,) = fresh.temporary_keys()
+    fresh.advance_clock(3600 + 60)
+    expired = runner.task(dict(security_group_id='sg-peer-shared', access_key_id=issued['access_key_id'],
+                               access_key_secret=issued['secret'], security_token=issued['security_token'], **RULE))
+    assert expired.failed
+    print('expired: %s' % expired.result['msg'])
+    assert expired.result['error']['code'] == 'InvalidSecurityToken.Expired'
+    fresh.reset_clock()
+
+
+def test_assumed_credentials_never_appear_in_output_at_full_verbosity(fresh, runner):
+    keys = harness.credentials('main')
+    runs = [runner.task(dict(security_group_id='sg-peer-shared', assume_role_arn=PEER_ADMIN, assume_role_external_id='not-needed-here',
+                             **RULE), check=check, diff=True, verbosity=4, env=through_sts(fresh)) for check in (True, False)]
+    runs.append(runner.task(dict(security_group_id='sg-demo-web', assume_role_arn=PEER_ADMIN, **RULE), verbosity=4, env=through_sts(fresh)))
+    issued = fresh.temporary_keys()
+    secrets = [keys['access_key_secret'], 'not-needed-here'] + [key['secret'] for key in issued] + [key['security_token'] for key in issued]
+    print('runs=%d issued keys=%d secrets scanned=%d' % (len(runs), len(issued), len(secrets)))
+    assert len(issued) == len(runs)
+    for run in runs:
+        text = run.output + repr(run.results)
+        leaked = [secret for secret in secrets if secret in text]
+        assert not leaked, [text[max(text.index(secret) - 300, 0):text.index(secret) + 50] for secret in leaked]
+    assert not [secret for secret in secrets if secret in repr(fresh.requests())]

@@ -227,6 +227,10 @@ class Emulator:
     def reset(self):
         self._admin('POST', '/reset')
 
+    def temporary_keys(self):
+        """The keys AssumeRole issued (access_key_id, secret, security_token, account_id, role_name, ...)."""
+        return self._admin('GET', '/temporary-keys')['keys']
+
     def advance_clock(self, seconds):
         """Move the emulator's credential clock forward; returns {now, offset_seconds}."""
         return self._admin('POST', '/clock', {'advance_seconds': seconds})

@@ -24,7 +24,8 @@ from .store import Store
 from .sts import STS_API_VERSION, StsService
 
 MAX_BODY = 1024 * 1024
-NEVER_LOGGED = ('Signature', 'SecurityToken', 'AccessKeyId')
+# An external ID is the shared secret of a role's trust policy: it stays out of the log like the keys.
+NEVER_LOGGED = ('Signature', 'SecurityToken', 'AccessKeyId', 'ExternalId')
 
 
 def decode_params(query, body, content_type):
@@ -89,6 +90,11 @@ class Emulator:
             tags = tx.group_tags(row['group_id'] for row in rows)
             return [dict(admin_group_view(row, tags.get(row['group_id'], [])), account_id=row['account_id'], region=row['region_id'])
                     for row in rows]
+
+    def temporary_keys(self):
+        """The temporary keys AssumeRole issued, secrets included (admin API only: tests scan output for them)."""
+        with self.store.transaction(write=False) as tx:
+            return tx.temporary_keys()
 
     def handle_api(self, method, raw_path, headers, body):
         """Returns (status, extra headers, body dict or None when the connection must be dropped)."""
@@ -307,6 +313,8 @@ class AdminHandler(_BaseHandler):
                     raise ValueError('the body must be {"advance_seconds": N}')
                 emu.clock.advance(request['advance_seconds'])
                 self.send_json(200, emu.clock.state())
+            elif route == ('GET', 'temporary-keys'):
+                self.send_json(200, {'keys': emu.temporary_keys()})
             elif route == ('GET', 'clock'):
                 self.send_json(200, emu.clock.state())
             elif route == ('DELETE', 'clock'):

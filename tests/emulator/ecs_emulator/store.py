@@ -232,6 +232,10 @@ class Transaction:  # pylint: disable=too-many-public-methods
             row['trusted_account_ids'] = json.loads(row['trusted_account_ids'])
         return row
 
+    def temporary_keys(self):
+        """Every key AssumeRole issued, oldest first (for the admin API's secret scans)."""
+        return [dict(row) for row in self._conn.execute('SELECT * FROM temporary_keys ORDER BY issued_at, access_key_id').fetchall()]
+
     def insert_temporary_key(self, row):
         """Remember a key issued by AssumeRole: every column of temporary_keys."""
         columns = ('access_key_id', 'secret', 'security_token', 'account_id', 'role_name', 'session_name',

@@ -549,3 +549,12 @@ def test_role_arn_helper():
     assert role_arn('main@example.com', 'x') == role_arn('1000000000000001', 'x') == 'acs:ram::1000000000000001:role/x'
     with pytest.raises(KeyError):
         role_arn('nobody', 'x')
+
+
+def test_the_admin_api_lists_issued_keys_for_secret_scans(sts):
+    answer = assumed(sts, RoleSessionName='scanned')['Credentials']
+    listed = [key for key in sts.temporary_keys() if key['access_key_id'] == answer['AccessKeyId']]
+    assert [(key['secret'], key['security_token'], key['session_name']) for key in listed] == \
+        [(answer['AccessKeySecret'], answer['SecurityToken'], 'scanned')]
+    sts.reset()
+    assert sts.temporary_keys() == []
