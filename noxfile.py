@@ -9,14 +9,15 @@ against both ends of the SDK ranges that requirements.txt allows, with and witho
     nox -s tests                           every ansible-core line (2.18 and 2.19)
     nox -s "tests(ansible_core='2.18')"    one line
     nox -s sdk                             lowest and highest SDK releases, deferred and eager imports
-    nox -t compat                          what `make compat` runs: the line .venv does not have, and the
-                                           lowest SDK releases with eager imports
+    nox -s compat                          what `make compat` runs: the line .venv does not have, with the
+                                           lowest SDK releases and eager imports, in one run
 
 Who runs what: `make test` runs units and integration on the ansible-core of .venv (the pin in
-requirements-dev.txt, 2.19), the SDK pins of requirements-dev.txt and deferred imports, in its own
-`units` and `integration` stages; `make compat` (mk/compat.mk) adds the sessions tagged compat, so
-that the other ansible-core line, the lower end of every SDK range and the eager import path each
-run on every change. Plain `nox` runs every combination.
+requirements-dev.txt, 2.19), the SDK pins of requirements-dev.txt (today the newest releases the
+ranges allow) and deferred imports, in its own `units` and `integration` stages; `make compat`
+(mk/compat.mk) runs the `compat` session, which changes all three at once: ansible-core 2.18, the
+lowest SDK releases and eager imports. Between them every end of every axis runs on every change,
+at the cost of one more run of the suites rather than three. Plain `nox` runs every combination.
 
 Only lines with a release that installs on Python 3.11 are listed; 2.20 and later need
 Python >= 3.12. Each line uses its newest patch release.
@@ -40,7 +41,7 @@ REQUIREMENTS = ROOT / 'requirements.txt'
 
 # What the tests import besides ansible-core and the collection's runtime requirements; the
 # versions come from requirements-dev.txt.
-TEST_REQUIREMENTS = ('pytest', 'ansible-runner')
+TEST_REQUIREMENTS = ('pytest', 'hypothesis', 'ansible-runner')
 
 # requirements-dev.txt pins the main line for .venv; another line overrides that pin and every
 # pin the line's ansible-core does not accept (2.18 wants resolvelib < 1.1).
@@ -97,10 +98,8 @@ def _constraints(line):
 
 
 def _lines():
-    # The .venv line carries no tag, so that `-t compat` leaves out what `make test`
-    # already runs in its units and integration stages.
     main = _main_line()
-    return [nox.param(line, tags=[] if line == main else ['compat']) for line in sorted(LINE_OVERRIDES)]
+    return [nox.param(line) for line in sorted(LINE_OVERRIDES)]
 
 
 def _runtime_lower_bounds():
@@ -117,9 +116,10 @@ def _runtime_lower_bounds():
     return bounds
 
 
-def _sdk_constraints(bound):
-    """The main line's pins, with the runtime packages at their lower bound, or left to their range (highest)."""
-    pins = _pins(_main_line())
+def _sdk_constraints(bound, line=None):
+    """A line's pins (the main line's by default), with the runtime packages at their lower bound, or left to
+    their range (highest)."""
+    pins = _pins(line or _main_line())
     for name, lowest in _runtime_lower_bounds().items():
         if bound == 'lowest':
             pins[name] = lowest
@@ -129,8 +129,12 @@ def _sdk_constraints(bound):
 
 
 def _sdk_params():
-    return [nox.param(bound, imports, tags=['compat'] if (bound, imports) == ('lowest', 'eager') else [])
-            for bound in SDK_BOUNDS for imports in ('deferred', 'eager')]
+    return [nox.param(bound, imports) for bound in SDK_BOUNDS for imports in ('deferred', 'eager')]
+
+
+def _other_line():
+    others = [line for line in sorted(LINE_OVERRIDES) if line != _main_line()]
+    return others[0]
 
 
 def _install(session, constraints):
@@ -191,6 +195,24 @@ def sdk(session, bound, imports):
     """tests/unit and tests/integration on the lowest or highest SDK releases requirements.txt allows,
     with the SDK's rarely used imports deferred (the default) or eager (ALICLOUD_ECS_DEFER_IMPORTS=0)."""
     _install(session, _sdk_constraints(bound))
+    _check_sdk(session, bound, imports)
+    _run_suites(session, {DEFER_SWITCH: '1' if imports == 'deferred' else '0'})
+
+
+@nox.session(python='3.11', reuse_venv=True, tags=['compat'])
+def compat(session):
+    """What .venv does not run: the other ansible-core line, the lowest SDK releases and eager imports, together."""
+    line = _other_line()
+    _install(session, _sdk_constraints('lowest', line))
+    version = session.run('python', '-c', 'import ansible.release; print(ansible.release.__version__)', silent=True).strip()
+    if version != _pins(line)['ansible-core']:
+        session.error('ansible-core %s installed, %s expected' % (version, _pins(line)['ansible-core']))
+    session.log('ansible-core %s' % version)
+    _check_sdk(session, 'lowest', 'eager')
+    _run_suites(session, {DEFER_SWITCH: '0'})
+
+
+def _check_sdk(session, bound, imports):
     names = sorted(_runtime_lower_bounds())
     installed = session.run('python', '-c', 'import sys; from importlib.metadata import version; '
                             'print(" ".join("%s==%s" % (name, version(name)) for name in sys.argv[1:]))', *names,
@@ -200,7 +222,6 @@ def sdk(session, bound, imports):
         wanted = ' '.join('%s==%s' % item for item in sorted(_runtime_lower_bounds().items()))
         if installed != wanted:
             session.error('installed %s, expected the lower bounds %s' % (installed, wanted))
-    _run_suites(session, {DEFER_SWITCH: '1' if imports == 'deferred' else '0'})
 
 
 def _run_suites(session, extra_env):

@@ -2,9 +2,9 @@
 # meta/runtime.yml admits and that installs on Python 3.11, and on both ends of the SDK ranges of
 # requirements.txt, with the SDK's deferred imports on and off.
 #
-#   make compat   the nox sessions tagged compat: the ansible-core line other than the one in .venv
-#                 (today 2.18), and the lowest SDK releases with eager imports; each in a venv of its
-#                 own under .nox/ that is reused while its pins stay the same (part of make test)
+#   make compat   the nox session `compat`: the ansible-core line other than the one in .venv (today
+#                 2.18) with the lowest SDK releases and eager imports, in a venv of its own under .nox/
+#                 that is reused while its pins stay the same (part of make test)
 #   nox           (from .venv) every combination
 #
 # What .venv runs (ansible-core 2.19, the SDK pins of requirements-dev.txt, deferred imports) is left
@@ -20,5 +20,5 @@ EXTRA_TEST_STAGES += compat
 compat: venv stage
 	@$(begin)
 	cd "$(ROOT)"
-	ALICLOUD_ECS_STAGED="$(STAGE)" nox --no-color --tags compat
+	ALICLOUD_ECS_STAGED="$(STAGE)" nox --no-color --sessions compat
 	$(end)
