@@ -27,6 +27,7 @@ author:
   - alicloud.ecs maintainers (@alicloud-ecs)
 extends_documentation_fragment:
   - alicloud.ecs.alicloud
+  - alicloud.ecs.rule_module
   - alicloud.ecs.rule_analysis
 attributes:
   check_mode:
@@ -36,35 +37,6 @@ attributes:
     support: full
     description: Shows the group's ingress rules before and after, sorted, in canonical form.
 options:
-  security_group_id:
-    description:
-      - ID of the security group whose ingress rules are managed.
-      - One of O(security_group_id) and O(security_group_name) is required.
-    type: str
-  security_group_name:
-    description:
-      - Name of the security group, as an alternative to O(security_group_id). Looked up with DescribeSecurityGroups.
-      - The name must match exactly one group in the region (in O(vpc_id), when given); otherwise the task fails
-        and names the candidates.
-    type: str
-  vpc_id:
-    description:
-      - VPC of the group named by O(security_group_name).
-    type: str
-  state:
-    description:
-      - V(present) makes sure the rules exist (and, with O(purge_rules=true), that no other ingress rule does).
-      - V(absent) removes the rules that match.
-    type: str
-    choices: [present, absent]
-    default: present
-  purge_rules:
-    description:
-      - With O(rules), remove every ingress rule of the group that is not listed.
-      - O(rules=[]) with O(purge_rules=true) removes all ingress rules of the group.
-      - Only with O(state=present) and O(rules).
-    type: bool
-    default: false
   rules:
     description:
       - A list of rules, each with the same options as the single-rule form.
@@ -150,17 +122,6 @@ options:
         description:
           - Ignored; accepted so that returned rules can be fed back.
         type: str
-  ip_protocol:
-    description:
-      - Single-rule form. Transport protocol, case-insensitive. One of C(tcp), C(udp), C(icmp), C(gre), C(all),
-        C(icmpv6); the protocol numbers C(6), C(17), C(1), C(47), C(58) and C(-1) are accepted too.
-    type: str
-  port_range:
-    description:
-      - Destination port range as C(start/end), for example C(80/80); C(start-end) is accepted too, and a single
-        port C(443) means C(443/443). Required for C(tcp) and C(udp).
-      - For C(icmp), C(gre), C(all) and C(icmpv6) omit it or give C(-1/-1); any other value is an error.
-    type: str
   source_port_range:
     description:
       - Source port range of the traffic (the ports on the remote side), in the same form as O(port_range).
@@ -198,31 +159,11 @@ options:
     description:
       - Destination IPv6 CIDR block or address inside the group.
     type: str
-  policy:
-    description:
-      - V(accept) or V(drop), case-insensitive. Defaults to V(accept). A drop rule sends no reject message.
-    type: str
-  priority:
-    description:
-      - 1 (highest) to 100 (lowest). Defaults to 1. At the same priority, drop wins over accept.
-    type: int
   nic_type:
     description:
       - V(internet) or V(intranet).
       - VPC security groups have only intranet rules. In classic network groups the default is V(intranet) for a group
         or prefix list source and V(internet) otherwise.
-    type: str
-  description:
-    description:
-      - Rule description, 1 to 512 characters. Not part of the rule's identity; a changed description is updated in
-        place. When omitted, an existing rule's description is left as it is.
-    type: str
-  client_token:
-    description:
-      - Base of the idempotency tokens of this task's writes, printable ASCII, at most 64 characters.
-      - Each write derives its own token from it and its parameters, so running the same task again with the same
-        token never applies the same write twice. Without it, a fresh base is drawn on every run; retries of one
-        write always reuse that write's token.
     type: str
 notes:
   - Rules added by a run are returned without C(security_group_rule_id), since the API does not return it and a
