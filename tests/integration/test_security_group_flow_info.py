@@ -98,3 +98,21 @@ def test_bad_input_names_the_option(fresh, runner, args, fragment):
     run = flow_info(runner, args)
     assert run.failed and fragment in run.result['msg'], run.result['msg']
     assert 'Traceback' not in run.output
+
+
+def test_prefix_lists_are_resolved_through_their_entries(fresh, runner):
+    # pl-demo-ipv4 holds 100.100.2.136/32 and 100.100.2.138/32 in the emulator's fixture.
+    runner.task(dict(security_group_id=GROUP, ip_protocol='udp', port_range='53/53', dest_prefix_list_id='pl-demo-ipv4', policy='drop'))
+    fresh.clear_log()
+    run = flow_info(runner, dict(security_group_ids=[GROUP], flows=[
+        dict(direction='egress', protocol='udp', remote='100.100.2.138', port=53),
+        dict(direction='egress', protocol='udp', remote='100.100.2.137', port=53)]))
+    assert not run.failed, run.output
+    assert [(item['verdict'], item['decided_by']) for item in run.result['flows']] == [('drop', 'rule'), ('accept', 'default')]
+    assert run.result['prefix_lists'] == dict(resolved=['pl-demo-ipv4'], unresolved=[])
+    assert [entry['action'] for entry in fresh.requests()] == ['DescribeSecurityGroups', 'DescribeSecurityGroupAttribute',
+                                                               'DescribePrefixListAttributes']
+    unresolved = flow_info(runner, dict(security_group_ids=[GROUP], resolve_prefix_lists=False, flows=[
+        dict(direction='egress', protocol='udp', remote='100.100.2.138', port=53)]))
+    assert unresolved.result['flows'][0]['verdict'] == 'undetermined'
+    assert unresolved.result['prefix_lists'] == dict(resolved=[], unresolved=['pl-demo-ipv4'])
