@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import ipaddress
 import importlib.util
+import decimal
 import json
+import math
 import re
 import random
 import time
@@ -92,6 +94,10 @@ class AlicloudAnsibleModule(AnsibleModule):
     with a message that names no option. Users of a typo'd ``rules: "{{ var }}"`` deserve better.
     """
 
+    def _load_params(self):
+        super()._load_params()
+        self.params = _guard_infinities(self.params, self.argument_spec)
+
     def fail_json(self, msg, **kwargs):
         if 'could not parse JSON or key=value' in str(msg) and getattr(self, 'argument_spec', None):
             nested = sorted(name for name, spec in self.argument_spec.items()
@@ -99,6 +105,40 @@ class AlicloudAnsibleModule(AnsibleModule):
             if nested:
                 msg = '%s: every element must be a dictionary of options, not a string (%s)' % (' or '.join(nested), msg)
         super().fail_json(msg, **kwargs)
+
+
+def _is_infinite(value):
+    if isinstance(value, float):
+        return math.isinf(value)
+    if isinstance(value, str):
+        try:
+            return decimal.Decimal(value.strip()).is_infinite()
+        except decimal.InvalidOperation:
+            return False
+    return False
+
+
+def _guard_infinities(params, spec):
+    """The parameters with every infinite value of a numeric option (YAML's .inf, or 'inf') marked as such.
+
+    ansible-core's integer check lets OverflowError escape on infinity, a traceback that names no option;
+    marked, the value fails the type check with ansible-core's own message, which names the option.
+    """
+    if not isinstance(params, dict):
+        return params
+    params = dict(params)
+    for name, settings in spec.items():
+        for key in [name] + list(settings.get('aliases') or []):
+            if key not in params:
+                continue
+            value = params[key]
+            if settings.get('type') in ('int', 'float') and _is_infinite(value):
+                params[key] = '%s (infinite)' % value
+            elif settings.get('options') and isinstance(value, list):
+                params[key] = [_guard_infinities(item, settings['options']) for item in value]
+            elif settings.get('options') and isinstance(value, dict):
+                params[key] = _guard_infinities(value, settings['options'])
+    return params
 
 
 class ApiError(Exception):
