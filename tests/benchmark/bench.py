@@ -2,11 +2,13 @@
 # Copyright: (c) 2026, alicloud.ecs contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""Performance benchmark of alicloud.ecs.security_group_egress against the ECS emulator on loopback.
+"""Performance benchmark of alicloud.ecs.security_group_egress and security_group_ingress against the ECS
+emulator on loopback.
 
-Prints tables (markdown) of: API calls per task, per-task wall time against ansible.builtin.ping,
-where a module run spends its start-up time, and scaling in rules and in groups. Medians of
---repeat runs. Run it with `make bench` (the staged collection under build/ is what gets measured).
+Prints tables (markdown) of: API calls per task and scaling in rules for both directions, per-task wall time
+of both against ansible.builtin.ping, where a module run spends its start-up time, and scaling in groups
+(egress). Medians of --repeat runs. Run it with `make bench` (the staged collection under build/ is what
+gets measured).
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections import Counter, namedtuple
 from pathlib import Path
 
 import yaml
@@ -40,28 +43,52 @@ RULES_PER_PAGE = 1000
 GROUP_COUNT = 50
 KEYS = harness.credentials('main')
 
+# What the benchmark needs to know of a direction: its module, the peer's option and API parameter (where
+# egress traffic goes, where ingress traffic comes from) and the actions that write its rules.
+Direction = namedtuple('Direction', 'name module peer_option peer_parameter write_actions')
+DIRECTIONS = (
+    Direction('egress', 'security_group_egress', 'dest_cidr_ip', 'DestCidrIp',
+              ('AuthorizeSecurityGroupEgress', 'RevokeSecurityGroupEgress', 'ModifySecurityGroupEgressRule')),
+    Direction('ingress', 'security_group_ingress', 'source_cidr_ip', 'SourceCidrIp',
+              ('AuthorizeSecurityGroup', 'RevokeSecurityGroup', 'ModifySecurityGroupRule')),
+)
+EGRESS = DIRECTIONS[0]
 
-def rule(index):
-    """The index-th distinct rule: TCP ports from 10000 up, to 10.0.0.0/8."""
-    return dict(ip_protocol='tcp', port_range='%d/%d' % (10000 + index, 10000 + index), dest_cidr_ip='10.0.0.0/8',
-                description='bench %d' % index)
+
+def rule(index, direction):
+    """The index-th distinct rule of ``direction``: TCP ports from 10000 up, to or from 10.0.0.0/8."""
+    return {'ip_protocol': 'tcp', 'port_range': '%d/%d' % (10000 + index, 10000 + index), direction.peer_option: '10.0.0.0/8',
+            'description': 'bench %d' % index}
 
 
-def api_row(index):
-    item = rule(index)
-    return dict(IpProtocol='TCP', PortRange=item['port_range'], DestCidrIp=item['dest_cidr_ip'], Policy='Accept',
-                Priority=1, NicType='intranet', Description=item['description'])
+def api_row(index, direction):
+    item = rule(index, direction)
+    return {'IpProtocol': 'TCP', 'PortRange': item['port_range'], direction.peer_parameter: item[direction.peer_option],
+            'Policy': 'Accept', 'Priority': 1, 'NicType': 'intranet', 'Description': item['description']}
+
+
+def empty_group(direction, size):
+    return 'sg-bench-%s-empty-%d' % (direction.name, size)
+
+
+def full_group(direction, size):
+    return 'sg-bench-%s-full-%d' % (direction.name, size)
+
+
+def ping_group(direction):
+    return 'sg-bench-ping-%s' % direction.name
 
 
 def bench_groups():
     """The benchmark's groups, for harness.write_fixture."""
     groups = {}
-    for size in SIZES:
-        groups['sg-bench-empty-%d' % size] = {}
-        groups['sg-bench-full-%d' % size] = dict(egress=[api_row(index) for index in range(size)])
+    for direction in DIRECTIONS:
+        for size in SIZES:
+            groups[empty_group(direction, size)] = {}
+            groups[full_group(direction, size)] = {direction.name: [api_row(index, direction) for index in range(size)]}
+        groups[ping_group(direction)] = {}
     for index in range(GROUP_COUNT):
         groups['sg-bench-many-%02d' % index] = {}
-    groups['sg-bench-ping'] = {}
     return groups
 
 
@@ -77,7 +104,7 @@ def environment():
     return env
 
 
-def measured_run(server, workdir, args, module='security_group_egress'):
+def measured_run(server, workdir, args, module):
     path = Path(workdir) / 'args.json'
     path.write_text(json.dumps(dict(ANSIBLE_MODULE_ARGS=dict(connection(server), **args))), encoding='utf-8')
     entries = server.requests()
@@ -95,58 +122,76 @@ def measured_run(server, workdir, args, module='security_group_egress'):
         raise RuntimeError('module failed: %s' % result.get('msg'))
     calls = server.requests(since=seq)
     reads = sum(1 for entry in calls if not entry['write'])
-    writes = sum(1 for entry in calls if entry['write'])
-    return dict(seconds=seconds, rss_mib=usage.ru_maxrss / 1024.0, reads=reads, writes=writes, result=result)
+    write_actions = Counter(entry['action'] for entry in calls if entry['write'])
+    return dict(seconds=seconds, rss_mib=usage.ru_maxrss / 1024.0, reads=reads, writes=sum(write_actions.values()),
+                write_actions=write_actions, result=result)
 
 
 def median_of(runs, key):
     return statistics.median(run[key] for run in runs)
 
 
-def scenario_runs(server, workdir, repeat, group, args):
+def scenario_runs(server, workdir, repeat, group, args, direction):
     runs = []
     for dummy in range(repeat):
         server.reset()
-        runs.append(measured_run(server, workdir, dict(security_group_id=group, **args)))
+        runs.append(measured_run(server, workdir, dict(security_group_id=group, **args), direction.module))
     return runs
+
+
+def write_calls_text(write_actions):
+    """'2 AuthorizeSecurityGroup' and the like; '-' for no write."""
+    return ', '.join('%d %s' % (count, action) for action, count in sorted(write_actions.items())) or '-'
 
 
 def api_call_table(server, workdir, repeat):
     rows, timings = [], {}
     for size in SIZES:
-        wanted = [rule(index) for index in range(size)]
-        cases = [
-            ('no-op converge', 'sg-bench-full-%d' % size, dict(rules=wanted, purge_rules=True), 0),
-            ('create from empty', 'sg-bench-empty-%d' % size, dict(rules=wanted), math.ceil(size / BATCH)),
-            ('purge half', 'sg-bench-full-%d' % size, dict(rules=wanted[:size // 2], purge_rules=True),
-             math.ceil((size - size // 2) / BATCH)),
-        ]
         pages = math.ceil(size / RULES_PER_PAGE)
-        for name, group, args, bound in cases:
-            runs = scenario_runs(server, workdir, repeat, group, args)
-            reads, writes = median_of(runs, 'reads'), median_of(runs, 'writes')
-            target = 'reads == ceil(n/%d) = %d, writes %s %d' % (RULES_PER_PAGE, pages, '==' if bound == 0 else '<=', bound)
-            met = reads == pages and writes <= bound
-            rows.append((name, size, reads, writes, target, 'yes' if met else 'NO'))
-            timings[(name, size)] = runs
+        for direction in DIRECTIONS:
+            wanted = [rule(index, direction) for index in range(size)]
+            # (case, group, module options, expected writes, how they follow from n)
+            cases = [
+                ('no-op converge', full_group(direction, size), dict(rules=wanted, purge_rules=True), 0, '0'),
+                ('create from empty', empty_group(direction, size), dict(rules=wanted), math.ceil(size / BATCH),
+                 'ceil(n/%d)' % BATCH),
+                ('purge half', full_group(direction, size), dict(rules=wanted[:size // 2], purge_rules=True),
+                 math.ceil((size - size // 2) / BATCH), 'ceil((n - n/2)/%d)' % BATCH),
+            ]
+            for name, group, args, expected_writes, formula in cases:
+                runs = scenario_runs(server, workdir, repeat, group, args, direction)
+                reads, writes = median_of(runs, 'reads'), median_of(runs, 'writes')
+                # Every run's writes, not just the median's, must go to this direction's actions.
+                write_actions = sum((run['write_actions'] for run in runs), Counter())
+                own_actions = set(write_actions) <= set(direction.write_actions)
+                target = 'reads == ceil(n/%d) = %d, writes == %s' % (RULES_PER_PAGE, pages, formula)
+                if formula != str(expected_writes):
+                    target += ' = %d' % expected_writes
+                met = reads == pages and writes == expected_writes and own_actions
+                rows.append((name, size, direction.name, reads, writes, write_calls_text(runs[-1]['write_actions']), target,
+                             'yes' if met else 'NO'))
+                timings[(direction.name, name, size)] = runs
     print('\n### API calls per task (from the emulator log)\n')
-    print('| case | rules | reads | writes | target | met |')
-    print('|---|---:|---:|---:|---|---|')
-    for row in rows:
-        print('| %s | %d | %d | %d | %s | %s |' % row)
+    print('| case | rules | direction | reads | writes | write calls (last run) | target | met |')
+    print('|---|---:|---|---:|---:|---|---|---|')
+    for row in sorted(rows, key=lambda row: (row[0] != 'no-op converge', row[0] != 'create from empty', row[1], row[2])):
+        print('| %s | %d | %s | %d | %d | %s | %s | %s |' % row)
     return timings
 
 
 def scaling_rules_table(timings):
     print('\n### Scaling in rules (one module process, median wall time and peak RSS)\n')
-    print('| case | rules | wall s | peak RSS MiB | vs 1 rule |')
-    print('|---|---:|---:|---:|---:|')
+    print('| case | rules | egress wall s | ingress wall s | egress peak RSS MiB | ingress peak RSS MiB | egress vs 1 rule | ingress vs 1 rule |')
+    print('|---|---:|---:|---:|---:|---:|---:|---:|')
     for name in ('no-op converge', 'create from empty'):
-        base = median_of(timings[(name, 1)], 'seconds')
         for size in SIZES:
-            runs = timings[(name, size)]
-            seconds = median_of(runs, 'seconds')
-            print('| %s | %d | %.3f | %.1f | %.2fx |' % (name, size, seconds, median_of(runs, 'rss_mib'), seconds / base))
+            seconds, memory, growth = [], [], []
+            for direction in DIRECTIONS:
+                runs = timings[(direction.name, name, size)]
+                seconds.append(median_of(runs, 'seconds'))
+                memory.append(median_of(runs, 'rss_mib'))
+                growth.append(seconds[-1] / median_of(timings[(direction.name, name, 1)], 'seconds'))
+            print('| %s | %d | %.3f | %.3f | %.1f | %.1f | %.2fx | %.2fx |' % ((name, size) + tuple(seconds) + tuple(memory) + tuple(growth)))
 
 
 def playbook_env(workdir, timer_file):
@@ -179,28 +224,40 @@ def run_playbook(workdir, play, name, extra_args=()):
 
 
 def ping_ratio_table(server, workdir, repeat, tasks=50):
-    args = dict(connection(server), security_group_id='sg-bench-ping', **rule(0))
-    play = [dict(name='ping versus egress', hosts='localhost', gather_facts=False, tasks=(
-        [{'name': 'ping %d' % index, 'ansible.builtin.ping': {}} for index in range(tasks)]
-        + [{'name': 'egress %d' % index, 'alicloud.ecs.security_group_egress': args} for index in range(tasks)]))]
-    ratios, pings, modules = [], [], []
+    # The three kinds of task take turns (ping, egress, ingress, ping, ...), so that a change in the machine's
+    # load during a run weighs on all three alike.
+    modules = ['alicloud.ecs.%s' % direction.module for direction in DIRECTIONS]
+    arguments = dict((direction.module, dict(connection(server), security_group_id=ping_group(direction), **rule(0, direction)))
+                     for direction in DIRECTIONS)
+    turns = []
+    for index in range(tasks):
+        turns.append({'name': 'ping %d' % index, 'ansible.builtin.ping': {}})
+        turns.extend({'name': '%s %d' % (direction.name, index), 'alicloud.ecs.%s' % direction.module: arguments[direction.module]}
+                     for direction in DIRECTIONS)
+    play = [dict(name='ping versus the rule modules', hosts='localhost', gather_facts=False, tasks=turns)]
+    pings, seconds, ratios = [], dict((module, []) for module in modules), dict((module, []) for module in modules)
+    counted = dict((module, []) for module in modules + ['ansible.builtin.ping'])
     for dummy in range(repeat):
         server.reset()
-        seconds, dummy_rss, timings = run_playbook(workdir, play, 'ping-ratio')
-        ping = statistics.median(entry['seconds'] for entry in timings if entry['action'] == 'ansible.builtin.ping')
-        # The first egress task creates the rule; the rest are the no-op converges a playbook repeats.
-        module = statistics.median(entry['seconds'] for entry in timings
-                                   if entry['action'] == 'alicloud.ecs.security_group_egress' and entry['task'] != 'egress 0')
-        pings.append(ping)
-        modules.append(module)
-        ratios.append(module / ping)
-    print('\n### Per-task wall time in one %d+%d-task playbook (median of task medians over %d runs)\n' % (tasks, tasks, repeat))
-    print('| task | median s |')
-    print('|---|---:|')
-    print('| ansible.builtin.ping | %.3f |' % statistics.median(pings))
-    print('| alicloud.ecs.security_group_egress (no-op) | %.3f |' % statistics.median(modules))
-    print('| ratio (target <= 2.0x) | %.2fx |' % statistics.median(ratios))
-    return statistics.median(ratios)
+        dummy_seconds, dummy_rss, timings = run_playbook(workdir, play, 'ping-ratio')
+        ping_times = [entry['seconds'] for entry in timings if entry['action'] == 'ansible.builtin.ping']
+        counted['ansible.builtin.ping'].append(len(ping_times))
+        pings.append(statistics.median(ping_times))
+        for module in modules:
+            # Each module's first task creates its rule; the rest are the no-op converges a playbook repeats.
+            module_times = [entry['seconds'] for entry in timings if entry['action'] == module and not entry['task'].endswith(' 0')]
+            counted[module].append(len(module_times))
+            seconds[module].append(statistics.median(module_times))
+            ratios[module].append(seconds[module][-1] / pings[-1])
+    print('\n### Per-task wall time in one playbook, ping and the rule modules taking turns (median of task medians'
+          ' over %d runs)\n' % len(pings))
+    print('| task | tasks timed per run | median s | against ping (target <= 2.0x) |')
+    print('|---|---:|---:|---:|')
+    print('| ansible.builtin.ping | %d | %.3f | |' % (min(counted['ansible.builtin.ping']), statistics.median(pings)))
+    for module in modules:
+        median_ratio = statistics.median(ratios[module])
+        print('| %s (no-op) | %d | %.3f | %.2fx |' % (module, min(counted[module]), statistics.median(seconds[module]), median_ratio))
+    return dict((module, statistics.median(ratios[module])) for module in modules)
 
 
 def import_table():
@@ -230,10 +287,10 @@ def many_groups_table(server, workdir, repeat, forks=10):
     inventory = Path(workdir) / 'many-hosts.yml'
     hosts = dict(('host%02d' % index, dict(group_index='%02d' % index, ansible_connection='local')) for index in range(GROUP_COUNT))
     inventory.write_text(yaml.safe_dump({'many': {'hosts': hosts}}), encoding='utf-8')
-    args = dict(connection(server), security_group_id='sg-bench-many-{{ group_index }}', rules=[rule(index) for index in range(4)])
+    args = dict(connection(server), security_group_id='sg-bench-many-{{ group_index }}', rules=[rule(index, EGRESS) for index in range(4)])
     play = [dict(name='many groups', hosts='many', gather_facts=False,
                  tasks=[{'name': 'converge', 'alicloud.ecs.security_group_egress': args}])]
-    print('\n### Scaling in groups (one task on %d hosts, each its own group, forks=%d)\n' % (GROUP_COUNT, forks))
+    print('\n### Scaling in groups (security_group_egress: one task on %d hosts, each its own group, forks=%d)\n' % (GROUP_COUNT, forks))
     print('| run | groups | wall s | peak RSS MiB (largest process) |')
     print('|---|---:|---:|---:|')
     for label, reset in (('create', True), ('no-op', False)):

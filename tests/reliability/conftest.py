@@ -3,7 +3,7 @@
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 
 """Shared pieces of the reliability suite: an emulator seeded with the suite's own groups, the playbook
-runner of the integration tests, an independent rule canonicaliser and a figures report."""
+runner of the integration tests, the two rule directions, an independent rule canonicaliser and a figures report."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ import re
 import sys
 import tempfile
 from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -41,6 +42,18 @@ FIGURES = []
 def report(title, **figures):
     """Keep figures for the end-of-run summary, where they are printed even when tests pass."""
     FIGURES.append((title, figures))
+
+
+def tally(title, **counts):
+    """Add ``counts`` to the figures of ``title``: the cases of a parametrised test add up to one line."""
+    for index, (existing, figures) in enumerate(FIGURES):
+        if existing == title:
+            merged = dict(figures)
+            for name, count in counts.items():
+                merged[name] = merged.get(name, 0) + count
+            FIGURES[index] = (title, merged)
+            return
+    FIGURES.append((title, dict(counts)))
 
 
 def pytest_terminal_summary(terminalreporter):
@@ -82,8 +95,71 @@ def playbooks(tmp_path):
 
 
 # ---------------------------------------------------------------------------------------------
-# An independent canonical form. The suite deliberately does not reuse the collection's _rules
-# module: a normalisation bug there would otherwise hide on both sides of every comparison.
+# The two directions. Written out here rather than taken from the collection's _rule_model, for
+# the reason given for the canonical form below: a naming mistake there must not hide on both
+# sides of a comparison.
+# ---------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Direction:
+    """The names one direction of rules goes by in options, API parameters, actions and modules.
+
+    ``peer`` prefixes the options of the remote side (where egress traffic goes, where ingress traffic
+    comes from), ``local`` those of the address range inside the group.
+    """
+
+    name: str
+    peer: str
+    local: str
+    authorize_action: str
+    revoke_action: str
+    modify_action: str
+
+    @property
+    def write_actions(self):
+        """The API actions through which this direction's rules change."""
+        return (self.authorize_action, self.revoke_action, self.modify_action)
+
+    @property
+    def module(self):
+        """The rule module's fully qualified name."""
+        return 'alicloud.ecs.security_group_%s' % self.name
+
+    @property
+    def info_module(self):
+        """The info module's fully qualified name."""
+        return 'alicloud.ecs.security_group_%s_info' % self.name
+
+    def option(self, template):
+        """An option name of this direction: '{peer}_cidr_ip' is dest_cidr_ip for egress, source_cidr_ip for ingress."""
+        return template.format(peer=self.peer, local=self.local)
+
+    def api_name(self, template):
+        """The API parameter of an option template: '{peer}_cidr_ip' is DestCidrIp for egress."""
+        return ''.join(part.capitalize() for part in self.option(template).split('_'))
+
+
+EGRESS = Direction(name='egress', peer='dest', local='source', authorize_action='AuthorizeSecurityGroupEgress',
+                   revoke_action='RevokeSecurityGroupEgress', modify_action='ModifySecurityGroupEgressRule')
+INGRESS = Direction(name='ingress', peer='source', local='dest', authorize_action='AuthorizeSecurityGroup',
+                    revoke_action='RevokeSecurityGroup', modify_action='ModifySecurityGroupRule')
+DIRECTIONS = (EGRESS, INGRESS)
+
+
+def opposite(direction):
+    """The other direction of the two."""
+    return INGRESS if direction is EGRESS else EGRESS
+
+
+@pytest.fixture(name='direction', params=DIRECTIONS, ids=lambda each: each.name)
+def direction_fixture(request):
+    """Runs a test once per direction: a case is written once and holds for egress and ingress alike."""
+    return request.param
+
+
+# ---------------------------------------------------------------------------------------------
+# An independent canonical form. The suite deliberately does not reuse the collection's rule model
+# (_rule_model, _values): a normalisation bug there would otherwise hide on both sides of every comparison.
 # ---------------------------------------------------------------------------------------------
 
 PROTOCOL_NAMES = {'6': 'tcp', '17': 'udp', '1': 'icmp', '47': 'gre', '58': 'icmpv6', '-1': 'all'}
@@ -96,8 +172,8 @@ def canonical_ports(value):
     return '%s/%s' % (int(match.group(1)), int(match.group(2) or match.group(1)))
 
 
-def identity(rule):
-    """(protocol, ports, destination, policy, priority, nic type) of a rule in API or module form."""
+def identity(rule, direction):
+    """(protocol, ports, peer, policy, priority, nic type) of a rule of ``direction``, in API, module or stored form."""
     def pick(*names):
         for name in names:
             if rule.get(name) not in (None, ''):
@@ -107,11 +183,13 @@ def identity(rule):
     protocol = str(pick('ip_protocol', 'IpProtocol')).lower()
     protocol = PROTOCOL_NAMES.get(protocol, protocol)
     ports = canonical_ports(pick('port_range', 'PortRange'))
-    cidr = pick('dest_cidr_ip', 'DestCidrIp')
-    destination = str(ipaddress.ip_network(cidr, strict=False)) if cidr else pick('dest_group_id', 'DestGroupId')
-    return (protocol, ports, destination, str(pick('policy', 'Policy') or 'accept').lower(),
+    cidr = pick(direction.option('{peer}_cidr_ip'), direction.api_name('{peer}_cidr_ip'))
+    group = pick(direction.option('{peer}_group_id'), direction.api_name('{peer}_group_id'))
+    peer = str(ipaddress.ip_network(cidr, strict=False)) if cidr else group
+    return (protocol, ports, peer, str(pick('policy', 'Policy') or 'accept').lower(),
             int(pick('priority', 'Priority') or 1), str(pick('nic_type', 'NicType') or 'intranet').lower())
 
 
-def duplicates(rules):
-    return sorted(key for key, count in Counter(identity(rule) for rule in rules).items() if count > 1)
+def duplicates(rules, direction):
+    """The identities that more than one of ``rules`` has."""
+    return sorted(key for key, count in Counter(identity(rule, direction) for rule in rules).items() if count > 1)
