@@ -195,13 +195,8 @@ def test_an_unknown_vpc_is_the_apis_error(fresh, runner):
     assert run.result['error']['http_status'] in (400, 403, 404)
 
 
-def info(runner, args):
-    play = [dict(name='info', hosts='localhost', gather_facts=False, tasks=[
-        dict(name='read', **{'alicloud.ecs.security_group_info': args})])]
-    runner.count += 1
-    path = runner.workdir / ('group-info-%d.yml' % runner.count)
-    path.write_text(yaml.safe_dump(play), encoding='utf-8')
-    return runner.playbook(path)
+def info(runner, args, check=False):
+    return runner.task(args, check=check, module='security_group_info')
 
 
 def test_the_info_module_lists_filters_and_feeds_back_without_change(fresh, runner):

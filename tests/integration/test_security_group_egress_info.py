@@ -7,16 +7,10 @@
 from __future__ import annotations
 
 import pytest
-import yaml
 
 
 def info(runner, args, check=False):
-    play = [dict(name='info', hosts='localhost', gather_facts=False, tasks=[
-        dict(name='read', **{'alicloud.ecs.security_group_egress_info': args})])]
-    runner.count += 1
-    path = runner.workdir / ('info-%d.yml' % runner.count)
-    path.write_text(yaml.safe_dump(play), encoding='utf-8')
-    return runner.playbook(path, args=['--check'] if check else [])
+    return runner.task(args, check=check, module='security_group_egress_info')
 
 
 def test_info_returns_canonical_rules_that_feed_back_without_change(fresh, runner):

@@ -7,18 +7,12 @@
 from __future__ import annotations
 
 import pytest
-import yaml
 
 GROUP = 'sg-demo-app'
 
 
 def flow_info(runner, args, check=False):
-    play = [dict(name='flows', hosts='localhost', gather_facts=False, tasks=[
-        dict(name='evaluate', **{'alicloud.ecs.security_group_flow_info': args})])]
-    runner.count += 1
-    path = runner.workdir / ('flow-info-%d.yml' % runner.count)
-    path.write_text(yaml.safe_dump(play), encoding='utf-8')
-    return runner.playbook(path, args=['--check'] if check else [])
+    return runner.task(args, check=check, module='security_group_flow_info')
 
 
 @pytest.fixture

@@ -7,7 +7,6 @@
 from __future__ import annotations
 
 import pytest
-import yaml
 
 from ecs_emulator import harness
 
@@ -210,13 +209,8 @@ def test_secrets_never_appear_in_output_at_full_verbosity(fresh, runner):
         assert keys['access_key_secret'] not in text and keys['security_token'] not in text
 
 
-def info(runner, args):
-    play = [dict(name='info', hosts='localhost', gather_facts=False, tasks=[
-        dict(name='read', **{'alicloud.ecs.security_group_ingress_info': args})])]
-    runner.count += 1
-    path = runner.workdir / ('ingress-info-%d.yml' % runner.count)
-    path.write_text(yaml.safe_dump(play), encoding='utf-8')
-    return runner.playbook(path)
+def info(runner, args, check=False):
+    return runner.task(args, check=check, module='security_group_ingress_info')
 
 
 def test_the_info_module_feeds_back_without_change_and_filters(fresh, runner):
