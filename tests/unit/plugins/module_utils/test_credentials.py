@@ -50,7 +50,7 @@ def test_assume_role_with_defaults_and_in_the_peers_dict_form():
     (dict(assume_role=dict(session_name='x')), 'assume_role.session_name: applies only with assume_role.role_arn'),
     (dict(assume_role=dict(role_arn=ROLE, session_expiration=10)), 'assume_role.session_expiration: 10 is out of range'),
     (dict(sts_endpoint='sts.aliyuncs.com'), 'sts_endpoint: applies only with assume_role_arn'),
-    (dict(assume_role_arn=ROLE, sts_endpoint='http://127.0.0.1:8080'), 'sts_endpoint: \'http://127.0.0.1:8080\': the credentials library reaches STS over HTTPS only'),
+    (dict(assume_role_arn=ROLE, sts_endpoint='http://127.0.0.1:8080'), "sts_endpoint: 'http://127.0.0.1:8080': the credentials library reaches STS over HTTPS"),
     (dict(assume_role_arn=ROLE, sts_endpoint='https://user@sts.aliyuncs.com'), 'sts_endpoint: '),
     (dict(assume_role_arn=ROLE, sts_endpoint='https://sts.aliyuncs.com/path'), 'is not a host name'),
 ])
