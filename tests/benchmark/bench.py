@@ -2,13 +2,14 @@
 # Copyright: (c) 2026, alicloud.ecs contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""Performance benchmark of alicloud.ecs.security_group_egress and security_group_ingress against the ECS
-emulator on loopback.
+"""Performance benchmark of alicloud.ecs.security_group_egress, security_group_ingress and security_group against
+the ECS emulator on loopback.
 
-Prints tables (markdown) of: API calls per task and scaling in rules for both directions, per-task wall time
-of both against ansible.builtin.ping, where a module run spends its start-up time, and scaling in groups
-(egress). Medians of --repeat runs. Run it with `make bench` (the staged collection under build/ is what
-gets measured).
+Prints tables (markdown) of: API calls per task and scaling in rules for both directions, the API calls of a
+security_group no-op converge and what assuming a RAM role adds to a task, per-task wall time of the three modules
+(and of egress through an assumed role) against ansible.builtin.ping, where a module run spends its start-up time,
+and scaling in groups (egress). Medians of --repeat runs. Run it with `make bench` (the staged collection under
+build/ is what gets measured).
 """
 
 from __future__ import annotations
@@ -42,6 +43,10 @@ BATCH = 100
 RULES_PER_PAGE = 1000
 GROUP_COUNT = 50
 KEYS = harness.credentials('main')
+# The role of account peer that main assumes (through the emulator's STS) in the assume-role measurements.
+PEER_ROLE = harness.role_arn('peer', 'ecs-admin')
+# Tasks of each kind in the playbook that times them against ping.
+PING_TURNS = 30
 
 # What the benchmark needs to know of a direction: its module, the peer's option and API parameter (where
 # egress traffic goes, where ingress traffic comes from) and the actions that write its rules.
@@ -52,7 +57,7 @@ DIRECTIONS = (
     Direction('ingress', 'security_group_ingress', 'source_cidr_ip', 'SourceCidrIp',
               ('AuthorizeSecurityGroup', 'RevokeSecurityGroup', 'ModifySecurityGroupRule')),
 )
-EGRESS = DIRECTIONS[0]
+EGRESS, INGRESS = DIRECTIONS
 
 
 def rule(index, direction):
@@ -79,8 +84,19 @@ def ping_group(direction):
     return 'sg-bench-ping-%s' % direction.name
 
 
+# security_group's group: found by name, with tags and GROUP_RULES rules in each direction, already as the task asks.
+WHOLE_GROUP = 'sg-bench-group'
+WHOLE_GROUP_NAME = 'bench-group'
+WHOLE_GROUP_TAGS = {'env': 'bench', 'team': 'performance', 'owner': 'benchmark'}
+GROUP_RULES = 10
+# Account peer's groups, reached through the assumed role: one holding rule 0 (as full_group(EGRESS, 1) does in
+# main's account) and one for the ping comparison.
+PEER_GROUP = 'sg-bench-peer-1'
+PEER_PING_GROUP = 'sg-bench-ping-peer'
+
+
 def bench_groups():
-    """The benchmark's groups, for harness.write_fixture."""
+    """The benchmark's groups of account main, for harness.write_fixture."""
     groups = {}
     for direction in DIRECTIONS:
         for size in SIZES:
@@ -89,7 +105,25 @@ def bench_groups():
         groups[ping_group(direction)] = {}
     for index in range(GROUP_COUNT):
         groups['sg-bench-many-%02d' % index] = {}
+    groups[WHOLE_GROUP] = dict(name=WHOLE_GROUP_NAME, description='bench group', tags=WHOLE_GROUP_TAGS,
+                               **{direction.name: [api_row(index, direction) for index in range(GROUP_RULES)] for direction in DIRECTIONS})
     return groups
+
+
+def peer_groups():
+    """The benchmark's groups of account peer."""
+    return {PEER_GROUP: {EGRESS.name: [api_row(0, EGRESS)]}, PEER_PING_GROUP: {}}
+
+
+def whole_group_task():
+    """The security_group options that find WHOLE_GROUP by name and ask for exactly what it holds."""
+    return dict(name=WHOLE_GROUP_NAME, vpc_id='vpc-demo-1', description='bench group', tags=WHOLE_GROUP_TAGS,
+                rules=[rule(index, INGRESS) for index in range(GROUP_RULES)], rules_egress=[rule(index, EGRESS) for index in range(GROUP_RULES)])
+
+
+def through_role(server):
+    """The options that make a module assume PEER_ROLE through the emulator's STS (which SSL_CERT_FILE must trust)."""
+    return dict(assume_role_arn=PEER_ROLE, sts_endpoint=server.sts_endpoint)
 
 
 def connection(server):
@@ -97,10 +131,13 @@ def connection(server):
                 endpoint='http://%s' % server.endpoint)
 
 
-def environment():
+def environment(server=None):
+    """The environment of a module or playbook run; with ``server``, one that trusts its STS listener."""
     env = dict((name, value) for name, value in os.environ.items() if 'proxy' not in name.lower())
     env['PYTHONPATH'] = str(BUILD)
     env['ANSIBLE_COLLECTIONS_PATH'] = str(BUILD)
+    if server is not None:
+        env[harness.TRUST_VARIABLE] = server.sts_ca_file
     return env
 
 
@@ -113,7 +150,7 @@ def measured_run(server, workdir, args, module):
     started = time.perf_counter()
     with open(out_path, 'wb') as out:
         process = subprocess.Popen([PYTHON, '-m', 'ansible_collections.alicloud.ecs.plugins.modules.' + module, str(path)],
-                                   stdout=out, stderr=subprocess.DEVNULL, env=environment())
+                                   stdout=out, stderr=subprocess.DEVNULL, env=environment(server))
         dummy, status, usage = os.wait4(process.pid, 0)
     seconds = time.perf_counter() - started
     process.returncode = os.waitstatus_to_exitcode(status)
@@ -121,10 +158,12 @@ def measured_run(server, workdir, args, module):
     if result.get('failed'):
         raise RuntimeError('module failed: %s' % result.get('msg'))
     calls = server.requests(since=seq)
-    reads = sum(1 for entry in calls if not entry['write'])
-    write_actions = Counter(entry['action'] for entry in calls if entry['write'])
+    # The STS listener logs its AssumeRole calls in the same sequence (as writes); they are counted apart.
+    ecs_calls = [entry for entry in calls if entry.get('service', 'ecs') == 'ecs']
+    reads = sum(1 for entry in ecs_calls if not entry['write'])
+    write_actions = Counter(entry['action'] for entry in ecs_calls if entry['write'])
     return dict(seconds=seconds, rss_mib=usage.ru_maxrss / 1024.0, reads=reads, writes=sum(write_actions.values()),
-                write_actions=write_actions, result=result)
+                write_actions=write_actions, sts_calls=len(calls) - len(ecs_calls), result=result)
 
 
 def median_of(runs, key):
@@ -194,8 +233,8 @@ def scaling_rules_table(timings):
             print('| %s | %d | %.3f | %.3f | %.1f | %.1f | %.2fx | %.2fx |' % ((name, size) + tuple(seconds) + tuple(memory) + tuple(growth)))
 
 
-def playbook_env(workdir, timer_file):
-    env = environment()
+def playbook_env(workdir, timer_file, server):
+    env = environment(server)
     env.update(ANSIBLE_CALLBACK_PLUGINS=str(REPO / 'tests' / 'benchmark' / 'callback_plugins'),
                ANSIBLE_CALLBACKS_ENABLED='task_timer', TASK_TIMER_FILE=str(timer_file),
                ANSIBLE_HOME=str(Path(workdir) / 'ansible-home'), ANSIBLE_LOCAL_TEMP=str(Path(workdir) / 'tmp'),
@@ -204,7 +243,7 @@ def playbook_env(workdir, timer_file):
     return env
 
 
-def run_playbook(workdir, play, name, extra_args=()):
+def run_playbook(server, workdir, play, name, extra_args=()):
     path = Path(workdir) / ('%s.yml' % name)
     path.write_text(yaml.safe_dump(play, sort_keys=False), encoding='utf-8')
     timer_file = Path(workdir) / ('%s.timings.jsonl' % name)
@@ -213,7 +252,7 @@ def run_playbook(workdir, play, name, extra_args=()):
     started = time.perf_counter()
     process = subprocess.Popen([str(Path(PYTHON).parent / 'ansible-playbook'), '-i', 'localhost,', '-c', 'local', str(path)]
                                + list(extra_args), stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                               env=playbook_env(workdir, timer_file))
+                               env=playbook_env(workdir, timer_file, server))
     output = process.stdout.read()
     dummy, status, usage = os.wait4(process.pid, 0)
     seconds = time.perf_counter() - started
@@ -223,41 +262,77 @@ def run_playbook(workdir, play, name, extra_args=()):
     return seconds, usage.ru_maxrss / 1024.0, timings
 
 
-def ping_ratio_table(server, workdir, repeat, tasks=50):
-    # The three kinds of task take turns (ping, egress, ingress, ping, ...), so that a change in the machine's
-    # load during a run weighs on all three alike.
-    modules = ['alicloud.ecs.%s' % direction.module for direction in DIRECTIONS]
-    arguments = dict((direction.module, dict(connection(server), security_group_id=ping_group(direction), **rule(0, direction)))
-                     for direction in DIRECTIONS)
-    turns = []
-    for index in range(tasks):
-        turns.append({'name': 'ping %d' % index, 'ansible.builtin.ping': {}})
-        turns.extend({'name': '%s %d' % (direction.name, index), 'alicloud.ecs.%s' % direction.module: arguments[direction.module]}
-                     for direction in DIRECTIONS)
-    play = [dict(name='ping versus the rule modules', hosts='localhost', gather_facts=False, tasks=turns)]
-    pings, seconds, ratios = [], dict((module, []) for module in modules), dict((module, []) for module in modules)
-    counted = dict((module, []) for module in modules + ['ansible.builtin.ping'])
+def ping_ratio_table(server, workdir, repeat, tasks=PING_TURNS):
+    """Per-task wall time of the modules' no-op converges against ping, in one playbook where the kinds of task take
+    turns (ping, egress, ingress, security_group, egress through the assumed role, ping, ...), so that a change in the
+    machine's load during a run weighs on all of them alike. Returns {kind: median ratio against ping}."""
+    # (task name prefix, what the table calls it, action, options)
+    kinds = [('ping', 'ansible.builtin.ping', 'ansible.builtin.ping', {})]
+    kinds += [(direction.name, 'alicloud.ecs.%s (no-op)' % direction.module, 'alicloud.ecs.%s' % direction.module,
+               dict(connection(server), security_group_id=ping_group(direction), **rule(0, direction))) for direction in DIRECTIONS]
+    kinds.append(('group', 'alicloud.ecs.security_group (no-op: %d tags, %d + %d rules)' % (len(WHOLE_GROUP_TAGS), GROUP_RULES, GROUP_RULES),
+                  'alicloud.ecs.security_group', dict(connection(server), **whole_group_task())))
+    kinds.append(('egress-role', 'alicloud.ecs.security_group_egress through assume_role_arn (no-op)', 'alicloud.ecs.security_group_egress',
+                  dict(connection(server), security_group_id=PEER_PING_GROUP, **rule(0, EGRESS), **through_role(server))))
+    turns = [{'name': '%s %d' % (prefix, index), action: options} for index in range(tasks) for prefix, dummy, action, options in kinds]
+    play = [dict(name='ping versus the modules', hosts='localhost', gather_facts=False, tasks=turns)]
+    seconds, ratios, counted = ({prefix: [] for prefix, *dummy in kinds} for dummy in range(3))
     for dummy in range(repeat):
         server.reset()
-        dummy_seconds, dummy_rss, timings = run_playbook(workdir, play, 'ping-ratio')
-        ping_times = [entry['seconds'] for entry in timings if entry['action'] == 'ansible.builtin.ping']
-        counted['ansible.builtin.ping'].append(len(ping_times))
-        pings.append(statistics.median(ping_times))
-        for module in modules:
+        dummy_seconds, dummy_rss, timings = run_playbook(server, workdir, play, 'ping-ratio')
+        for prefix, *dummy_rest in kinds:
             # Each module's first task creates its rule; the rest are the no-op converges a playbook repeats.
-            module_times = [entry['seconds'] for entry in timings if entry['action'] == module and not entry['task'].endswith(' 0')]
-            counted[module].append(len(module_times))
-            seconds[module].append(statistics.median(module_times))
-            ratios[module].append(seconds[module][-1] / pings[-1])
-    print('\n### Per-task wall time in one playbook, ping and the rule modules taking turns (median of task medians'
-          ' over %d runs)\n' % len(pings))
+            kind_times = [entry['seconds'] for entry in timings
+                          if entry['task'].rsplit(' ', 1)[0] == prefix and (prefix == 'ping' or not entry['task'].endswith(' 0'))]
+            counted[prefix].append(len(kind_times))
+            seconds[prefix].append(statistics.median(kind_times))
+        for prefix in seconds:
+            ratios[prefix].append(seconds[prefix][-1] / seconds['ping'][-1])
+    print('\n### Per-task wall time in one playbook, ping and the modules taking turns (median of task medians over %d runs)\n' % repeat)
     print('| task | tasks timed per run | median s | against ping (target <= 2.0x) |')
     print('|---|---:|---:|---:|')
-    print('| ansible.builtin.ping | %d | %.3f | |' % (min(counted['ansible.builtin.ping']), statistics.median(pings)))
-    for module in modules:
-        median_ratio = statistics.median(ratios[module])
-        print('| %s (no-op) | %d | %.3f | %.2fx |' % (module, min(counted[module]), statistics.median(seconds[module]), median_ratio))
-    return dict((module, statistics.median(ratios[module])) for module in modules)
+    for prefix, label, *dummy in kinds:
+        against = '' if prefix == 'ping' else ' %.2fx' % statistics.median(ratios[prefix])
+        print('| %s | %d | %.3f |%s |' % (label, min(counted[prefix]), statistics.median(seconds[prefix]), against))
+    # Within each run, the same no-op egress task with and without the role: what assuming it adds to a task.
+    extra = [role - keys for role, keys in zip(seconds['egress-role'], seconds['egress'])]
+    print('\nassume_role_arn adds %.3f s per task (median over the runs of the per-run difference of the egress medians; %.2fx ping)'
+          % (statistics.median(extra), statistics.median(extra[index] / seconds['ping'][index] for index in range(len(extra)))))
+    return dict((prefix, statistics.median(ratios[prefix])) for prefix, *dummy in kinds if prefix != 'ping')
+
+
+def group_and_role_table(server, workdir, repeat):
+    """API calls and module wall time of a security_group no-op converge, and of an egress no-op with and without
+    assume_role_arn (one module process each, as in the scaling tables; the emulator re-seeded before every run)."""
+    cases = [
+        # (task, module, options, target reads, target STS calls)
+        ('security_group no-op, found by name (%d tags, %d + %d rules)' % (len(WHOLE_GROUP_TAGS), GROUP_RULES, GROUP_RULES),
+         'security_group', whole_group_task(), 2, 0),
+        ('security_group no-op, by security_group_id', 'security_group', dict(whole_group_task(), security_group_id=WHOLE_GROUP), 2, 0),
+        ('security_group_egress no-op, 1 rule, keys', 'security_group_egress', dict(security_group_id=full_group(EGRESS, 1), **rule(0, EGRESS)), 1, 0),
+        ('security_group_egress no-op, 1 rule, assume_role_arn', 'security_group_egress',
+         dict(security_group_id=PEER_GROUP, **rule(0, EGRESS), **through_role(server)), 1, 1),
+    ]
+    rows, medians = [], {}
+    for name, module, options, target_reads, target_sts in cases:
+        runs = []
+        for dummy in range(repeat):
+            server.reset()
+            runs.append(measured_run(server, workdir, options, module))
+        reads, writes, sts = median_of(runs, 'reads'), median_of(runs, 'writes'), median_of(runs, 'sts_calls')
+        unchanged = all(not run['result']['changed'] for run in runs)
+        met = reads <= target_reads and writes == 0 and sts == target_sts and unchanged
+        medians[name] = median_of(runs, 'seconds')
+        rows.append((name, reads, writes, sts, medians[name], median_of(runs, 'rss_mib'),
+                     'reads <= %d, writes == 0, STS calls == %d, changed false' % (target_reads, target_sts), 'yes' if met else 'NO'))
+    print('\n### security_group no-op converge, and assume_role_arn (from the emulator log; median of %d runs)\n' % repeat)
+    print('| task | ECS reads | ECS writes | STS calls | module wall s | peak RSS MiB | target | met |')
+    print('|---|---:|---:|---:|---:|---:|---|---|')
+    for row in rows:
+        print('| %s | %d | %d | %d | %.3f | %.1f | %s | %s |' % row)
+    keys, role = rows[2][4], rows[3][4]
+    print('\nassume_role_arn adds %.3f s to a module process (%.3f s against %.3f s)' % (role - keys, role, keys))
+    return medians
 
 
 def import_table():
@@ -298,7 +373,7 @@ def many_groups_table(server, workdir, repeat, forks=10):
         for dummy in range(repeat):
             if reset:
                 server.reset()
-            seconds, rss, timings = run_playbook(workdir, play, 'many', ['-i', str(inventory), '--forks', str(forks)])
+            seconds, rss, timings = run_playbook(server, workdir, play, 'many', ['-i', str(inventory), '--forks', str(forks)])
             assert len(timings) == GROUP_COUNT
             results.append((seconds, rss, len(timings)))
         # The groups column counts the tasks that ran (one per host and group), not the configured number.
@@ -307,7 +382,7 @@ def many_groups_table(server, workdir, repeat, forks=10):
     one = []
     for dummy in range(repeat):
         server.reset()
-        seconds, dummy_rss, timings = run_playbook(workdir, [dict(play[0], hosts='host00')], 'one', ['-i', str(inventory)])
+        seconds, dummy_rss, timings = run_playbook(server, workdir, [dict(play[0], hosts='host00')], 'one', ['-i', str(inventory)])
         one.append((seconds, len(timings)))
     print('| create | %d | %.2f | |' % (min(r[1] for r in one), statistics.median(r[0] for r in one)))
 
@@ -318,7 +393,9 @@ def main():
     options = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix='ecs-bench-') as workdir:
         fixture = harness.write_fixture(os.path.join(workdir, 'fixture.json'), bench_groups())
-        server = harness.Emulator(os.path.join(workdir, 'state.sqlite'), fixture_path=fixture)
+        fixture = harness.write_fixture(fixture, peer_groups(), account='peer', base=fixture)
+        # STS on: the assume-role measurements need it (the emulator refuses to start without it rather than skip them).
+        server = harness.Emulator(os.path.join(workdir, 'state.sqlite'), fixture_path=fixture, sts=True)
         server.start()
         try:
             print('## alicloud.ecs benchmark\n')
@@ -327,6 +404,7 @@ def main():
             print('- date: %s; repeat: %d (medians)' % (time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime()), options.repeat))
             timings = api_call_table(server, workdir, options.repeat)
             scaling_rules_table(timings)
+            group_and_role_table(server, workdir, options.repeat)
             import_table()
             ping_ratio_table(server, workdir, options.repeat)
             many_groups_table(server, workdir, max(1, options.repeat // 2))

@@ -65,11 +65,16 @@ def pytest_terminal_summary(terminalreporter):
 
 
 class SuiteEmulator:
-    """Starts an emulator on a fixture made for one test module; stopped even when the test fails."""
+    """Starts an emulator on a fixture made for one test module; stopped even when the test fails.
 
-    def __init__(self, groups):
+    ``groups`` are added to account main, ``peer_groups`` to account peer (whose role ecs-admin main may assume).
+    """
+
+    def __init__(self, groups, peer_groups=None):
         self.directory = tempfile.TemporaryDirectory(prefix='ecs-reliability-')
         fixture = harness.write_fixture(os.path.join(self.directory.name, 'fixture.json'), groups)
+        if peer_groups:
+            fixture = harness.write_fixture(fixture, peer_groups, account='peer', base=fixture)
         self.server = harness.Emulator(os.path.join(self.directory.name, 'state.sqlite'), fixture_path=fixture)
 
     def __enter__(self):
@@ -144,6 +149,14 @@ EGRESS = Direction(name='egress', peer='dest', local='source', authorize_action=
 INGRESS = Direction(name='ingress', peer='source', local='dest', authorize_action='AuthorizeSecurityGroup',
                     revoke_action='RevokeSecurityGroup', modify_action='ModifySecurityGroupRule')
 DIRECTIONS = (EGRESS, INGRESS)
+
+
+# security_group writes the group's own attributes and tags besides both directions' rules.
+GROUP_MODULE = 'alicloud.ecs.security_group'
+GROUP_WRITE_ACTIONS = ('CreateSecurityGroup', 'ModifySecurityGroupAttribute', 'ModifySecurityGroupPolicy', 'TagResources',
+                       'UntagResources', 'DeleteSecurityGroup')
+# Every action through which security_group may change anything.
+GROUP_MODULE_WRITE_ACTIONS = GROUP_WRITE_ACTIONS + EGRESS.write_actions + INGRESS.write_actions
 
 
 def opposite(direction):

@@ -3,13 +3,14 @@
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 
 """Ten forks writing to the same groups at once, in either direction: every rule ends up exactly once and
-the limit holds."""
+the limit holds. Ten forks converging the same whole group through security_group: one creates it, the others
+find it, and it ends up exactly as asked."""
 
 from __future__ import annotations
 
 import yaml
 
-from conftest import SuiteEmulator, duplicates, opposite, report
+from conftest import DIRECTIONS, EGRESS, GROUP_MODULE, GROUP_MODULE_WRITE_ACTIONS, INGRESS, SuiteEmulator, duplicates, identity, opposite, report
 
 FORKS = 10
 DISJOINT, OVERLAP, NEAR_LIMIT = 'sg-rel-conc-disjoint', 'sg-rel-conc-overlap', 'sg-rel-conc-limit'
@@ -89,3 +90,68 @@ def test_ten_forks_on_shared_groups(direction, playbooks, tmp_path):
     assert extra.failed and str(LIMIT) in extra.result['msg'], extra.output
     assert not writes_for_the_extra_rule, writes_for_the_extra_rule
     assert near_limit_total == LIMIT
+
+
+SHARED_NAME = 'rel-conc-shared'
+SHARED_GROUP = dict(
+    name=SHARED_NAME, vpc_id='vpc-demo-1', description='one group, ten forks', inner_access_policy='drop',
+    tags={'env': 'test', 'team': 'forks', 'owner': 'reliability'},
+    rules=[{'ip_protocol': 'tcp', 'port_range': '%d/%d' % (port, port), 'source_cidr_ip': '10.40.0.0/16', 'description': 'in %d' % port}
+           for port in (22, 80, 443)],
+    rules_egress=[{'ip_protocol': 'udp', 'port_range': '53/53', 'dest_cidr_ip': '10.41.0.0/16'},
+                  {'ip_protocol': 'all', 'dest_cidr_ip': '0.0.0.0/0', 'policy': 'drop', 'priority': 100}],
+)
+
+
+def test_ten_forks_converge_the_same_new_group(playbooks, tmp_path):
+    with SuiteEmulator({}) as server:
+        runner = playbooks(server)
+        groups_before = len(server.groups())
+        # The same light throttling as above, so that the forks retry and interleave.
+        server.set_faults({'seed': 7, 'rules': [{'kind': 'throttle', 'rate': 0.1}]})
+        inventory = tmp_path / 'inventory.yml'
+        hosts = dict(('fork%d' % fork, dict(ansible_connection='local')) for fork in range(FORKS))
+        inventory.write_text(yaml.safe_dump({'forks': {'hosts': hosts}}), encoding='utf-8')
+        play = dict(name='forks on one group', hosts='forks', gather_facts=False, tasks=[
+            {'name': 'converge', GROUP_MODULE: dict(SHARED_GROUP, retry_backoff=0.05)}])
+        playbook = tmp_path / 'forks.yml'
+        playbook.write_text(yaml.safe_dump([play], sort_keys=False), encoding='utf-8')
+
+        run = runner.playbook(playbook, args=['-i', str(inventory), '--forks', str(FORKS)])
+        entries = server.requests()
+        server.clear_faults()
+        named = server.groups(name=SHARED_NAME)
+        group = server.group(named[0]['id']) if named else {}
+        final = dict((direction, server.rules(group.get('id', 'none'), direction.name) if group else []) for direction in DIRECTIONS)
+        # A calm run of the same task afterwards: nothing left to do.
+        seq = server.requests()[-1]['seq']
+        again = runner.task(SHARED_GROUP, module=GROUP_MODULE.rsplit('.', maxsplit=1)[-1])
+        writes_again = [entry['action'] for entry in server.requests(since=seq) if entry['write']]
+        groups_after = len(server.groups())
+
+    answered_creates = [entry for entry in entries if entry['action'] == 'CreateSecurityGroup' and entry['status'] == 200]
+    applied_creates = [entry for entry in answered_creates if entry['applied']]
+    writes = [entry['action'] for entry in entries if entry['write']]
+    failed_tasks = [entry['host'] for entry in run.results if entry['status'] != 'ok']
+    ids = {entry['result'].get('security_group_id') for entry in run.results}
+    wanted = {direction: sorted(identity(rule, direction) for rule in SHARED_GROUP[key])
+              for direction, key in ((INGRESS, 'rules'), (EGRESS, 'rules_egress'))}
+    present = dict((direction, sorted(identity(row, direction) for row in rows)) for direction, rows in final.items())
+    duplicate_count = sum(len(duplicates(rows, direction)) for direction, rows in final.items())
+    report('concurrency, security_group', hosts=len({entry['host'] for entry in run.results}), tasks=len(run.results),
+           failed_tasks=len(failed_tasks), throttled_calls=sum(1 for entry in entries if entry['fault'] == 'throttle'),
+           groups_named=len(named), groups_created=groups_after - groups_before, creates_applied=len(applied_creates),
+           creates_answered_from_the_token=len(answered_creates) - len(applied_creates),
+           forks_that_found_the_group_by_name=len(run.results) - len(answered_creates),
+           forks_reporting_changed=sum(1 for entry in run.results if entry['result'].get('changed')),
+           ids_returned=len(ids), writes=len(writes), writes_that_changed_the_group=sum(1 for entry in entries if entry['write'] and entry['applied']),
+           ingress_rules=len(final[INGRESS]), egress_rules=len(final[EGRESS]),
+           duplicates=duplicate_count, writes_of_the_calm_run=len(writes_again))
+    assert not run.failed and len(run.results) == FORKS and not failed_tasks, (failed_tasks, run.output)
+    assert len(named) == 1 and groups_after - groups_before == 1 and len(applied_creates) == 1, (named, applied_creates)
+    assert ids == {named[0]['id']}, ids
+    assert set(writes) <= set(GROUP_MODULE_WRITE_ACTIONS), writes
+    assert group['tags'] == SHARED_GROUP['tags'] and group['description'] == SHARED_GROUP['description'], group
+    assert group['inner_access_policy'] == 'Drop', group
+    assert duplicate_count == 0 and present == wanted, (present, wanted)
+    assert not again.failed and again.result['changed'] is False and not writes_again, (again.output, writes_again)
