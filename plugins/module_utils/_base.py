@@ -89,22 +89,41 @@ def alicloud_argument_spec():
 class AlicloudAnsibleModule(AnsibleModule):
     """AnsibleModule whose early failures always name the option.
 
-    ansible-core parses list-of-dict options (``rules``) while collecting no_log values, before the
-    argument spec is validated, and a string element that is neither JSON nor key=value fails there
-    with a message that names no option. Users of a typo'd ``rules: "{{ var }}"`` deserve better.
+    ansible-core parses dictionary options (``tags``, ``assume_role``, the elements of ``rules``) while it
+    collects no_log values, before the argument spec is validated, and text that is neither JSON nor
+    key=value fails there with a message that names no option, or another one. Users of a typo'd
+    ``rules: "{{ var }}"`` deserve better.
     """
+
+    TEXT_FOR_DICTIONARY = ('could not parse JSON or key=value', 'unable to evaluate string as dictionary')
 
     def _load_params(self):
         super()._load_params()
         self.params = _guard_infinities(self.params, self.argument_spec)
+        # Validation rewrites the parameters before a failure is reported; what the user gave is kept for it.
+        self.given_params = dict(self.params)
 
     def fail_json(self, msg, **kwargs):
-        if 'could not parse JSON or key=value' in str(msg) and getattr(self, 'argument_spec', None):
-            nested = sorted(name for name, spec in self.argument_spec.items()
-                            if spec.get('options') and spec.get('elements') == 'dict')
-            if nested:
-                msg = '%s: every element must be a dictionary of options, not a string (%s)' % (' or '.join(nested), msg)
+        if any(text in str(msg) for text in self.TEXT_FOR_DICTIONARY):
+            culprits = self._text_for_dictionaries()
+            if culprits:
+                msg = '%s (%s)' % ('; '.join(culprits), msg)
         super().fail_json(msg, **kwargs)
+
+    def _text_for_dictionaries(self):
+        """'<option>: must be ...' for every dictionary option (or list of them) that was given text."""
+        found = []
+        for name, spec in sorted((getattr(self, 'argument_spec', None) or {}).items()):
+            is_list = spec.get('type') == 'list' and spec.get('elements') == 'dict'
+            if spec.get('type') != 'dict' and not is_list:
+                continue
+            for key in [name] + list(spec.get('aliases') or []):
+                value = (getattr(self, 'given_params', None) or {}).get(key)
+                if isinstance(value, str) or (is_list and isinstance(value, list) and any(isinstance(item, str) for item in value)):
+                    found.append('%s: %s, not a string' % (name, 'every element must be a dictionary of options' if is_list
+                                                           else 'must be a dictionary'))
+                    break
+        return found
 
 
 def _is_infinite(value):

@@ -24,6 +24,8 @@ from ansible_collections.alicloud.ecs.plugins.module_utils._values import RuleEr
 
 # Per direction: the option with its rules, and the option that purges the others.
 RULE_LISTS = ((INGRESS, 'rules', 'purge_rules'), (EGRESS, 'rules_egress', 'purge_rules_egress'))
+# How messages about rules name a group that does not exist yet.
+NEW_GROUP = 'the new group'
 # Without a client_token option, a create's token still derives from a fixed base, so that the same task
 # run again after a lost answer sends the same token.
 CREATE_TOKEN_BASE = 'alicloud.ecs.security_group'
@@ -190,8 +192,11 @@ class SecurityGroupModule(AlicloudEcsModule):
         query['ClientToken'] = _planning.derive_client_token(base_token, action, query)
         return self.call(action, query, write=True)
 
-    def plan_rules(self, current_rules, wanted_rules, is_vpc, group_id, total_rule_count, warnings):
-        """{direction: ChangePlan} for the directions the task names; the limit checked over both."""
+    def plan_rules(self, current_rules, wanted_rules, is_vpc, group_id, total_rule_count, warnings, emit=True):
+        """{direction: ChangePlan} for the directions the task names; the limit checked over both.
+
+        With ``emit`` false the warnings are only collected: a plan made to validate before a write warns later.
+        """
         plans = {}
         try:
             for direction, option, purge in RULE_LISTS:
@@ -209,8 +214,9 @@ class SecurityGroupModule(AlicloudEcsModule):
                                        option=' and '.join(option for direction, option, _purge in RULE_LISTS if direction in plans) or 'rules')
         except RuleError as error:
             self.module.fail_json(msg=str(error), request_ids=self.request_ids)
-        for warning in warnings:
-            self.module.warn(warning)
+        if emit:
+            for warning in warnings:
+                self.module.warn(warning)
         return plans
 
     def report(self, group_before, group_after, rules_before, plans, changed):
@@ -268,8 +274,9 @@ class SecurityGroupModule(AlicloudEcsModule):
         no_rules = {INGRESS: [], EGRESS: []}
         changes = _group_model.GroupChanges(inner_access_policy=desired['inner_access_policy']
                                             if desired['inner_access_policy'] not in (None, 'accept') and planned.group_type != 'enterprise' else None)
+        # Every rule is checked against the group to be before it is created: a mistake must not leave a group behind.
+        plans = self.plan_rules(no_rules, wanted_rules, bool(desired['vpc_id']), NEW_GROUP, 0, list(warnings), emit=self.module.check_mode)
         if self.module.check_mode:
-            plans = self.plan_rules(no_rules, wanted_rules, bool(desired['vpc_id']), None, 0, warnings)
             self.report(None, _group_model.group_after(planned, changes), no_rules, plans, True)
             return
         group_id = self.create(desired)
