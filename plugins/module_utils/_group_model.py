@@ -26,7 +26,7 @@ _URL_PREFIX = re.compile(r'^https?://', re.IGNORECASE)
 
 
 def validate_group_name(value, option='name'):
-    """2 to 128 characters, starting with a letter (any script), then letters, digits and ``:_.-``."""
+    """2 to 128 characters, starting with a letter (any script), then letters, ASCII digits and ``:_.-``."""
     if value is None:
         return None
     text = str(value)
@@ -36,7 +36,9 @@ def validate_group_name(value, option='name'):
         raise RuleError(option, '%r must not start with http:// or https://' % text)
     if not unicodedata.category(text[0]).startswith('L'):
         raise RuleError(option, '%r must start with a letter' % text)
-    bad = sorted(set(char for char in text if not (unicodedata.category(char)[0] in 'LN' or char in _NAME_EXTRA_CHARACTERS)))
+    # Letters of any script, but only ASCII digits: the API refuses other digits ('²', '٣') as malformed names.
+    bad = sorted(set(char for char in text if not (unicodedata.category(char).startswith('L') or char in '0123456789'
+                                                   or char in _NAME_EXTRA_CHARACTERS)))
     if bad:
         raise RuleError(option, '%r contains %s; a name may contain letters, digits and the characters : _ . -'
                         % (text, ', '.join(repr(char) for char in bad)))

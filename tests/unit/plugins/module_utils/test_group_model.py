@@ -21,6 +21,7 @@ def test_valid_group_names(name):
     ('a', 'must be 2 to 128 characters long'), ('x' * 129, 'must be 2 to 128 characters long'),
     ('1web', 'must start with a letter'), ('-web', 'must start with a letter'),
     ('http://web', 'must not start with http:// or https://'), ('web tier', "contains ' '"), ('web/1', "contains '/'"),
+    (u'web\u00b2', "contains '\u00b2'"), (u'web\u0663', "contains '\u0663'"),
 ])
 def test_invalid_group_names_are_refused_naming_the_option(name, fragment):
     with pytest.raises(RuleError) as error:
