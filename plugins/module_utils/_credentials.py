@@ -93,8 +93,10 @@ def _assume_role(params):
                 external_id=_text(params.get('assume_role_external_id')))
     given_dict = params.get('assume_role')
     if given_dict:
-        clashing = sorted('assume_role_%s' % name.replace('role_arn', 'arn') for name in ('role_arn', 'session_name', 'policy')
-                          if flat[name] is not None) + (['assume_role_session_expiration'] if flat['session_expiration'] is not None else [])
+        # The flat options the dictionary form replaces; assume_role_external_id may join either form.
+        flat_options = dict(role_arn='assume_role_arn', session_name='assume_role_session_name',
+                            session_expiration='assume_role_session_expiration', policy='assume_role_policy')
+        clashing = sorted(option for name, option in flat_options.items() if flat[name] is not None)
         if clashing:
             raise CredentialOptionError('assume_role: cannot be combined with %s; give the role in one form' % ', '.join(clashing))
         flat.update(role_arn=_text(given_dict.get('role_arn')), session_name=_text(given_dict.get('session_name')),

@@ -53,9 +53,8 @@ class SecurityGroupInfoModule(AlicloudEcsModule):
         params = self.module.params
         try:
             filters = describe_filters(params)
-            if params['security_group_ids'] is not None and any(not value.strip() for value in params['security_group_ids']):
-                raise RuleError('security_group_ids', 'an element is empty; give security group IDs (sg-...)')
-        except RuleError as error:
+            _groups.check_group_options(params)
+        except (RuleError, _groups.GroupLookupError) as error:
             self.module.fail_json(msg=str(error))
         found = []
         if params['security_group_ids'] is not None:

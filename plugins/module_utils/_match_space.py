@@ -146,12 +146,6 @@ class Addresses:
             merged.append(Intervals(joined))
         return Addresses(merged[0], merged[1])
 
-    def sample(self):
-        """One member, as an ip_address."""
-        if self.v4:
-            return ipaddress.IPv4Address(self.v4.first())
-        return ipaddress.IPv6Address(self.v6.first())
-
     def __repr__(self):
         return 'Addresses(v4=%r, v6=%r)' % (self.v4, self.v6)
 
@@ -212,10 +206,6 @@ def subtract(region, other):
         if not region:
             break
     return region
-
-
-def intersect(region, other):
-    return [piece & box for piece in region for box in other if piece.meets(box)]
 
 
 def overlaps(region, other):

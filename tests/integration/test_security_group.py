@@ -179,6 +179,10 @@ def test_the_limit_counts_both_lists_before_any_write(fresh, runner):
     (dict(security_group_id='sg-demo-web', security_group_type='enterprise'), 'security_group_type: sg-demo-web is a normal'),
     (dict(security_group_id='sg-demo-web', vpc_id='vpc-demo-2'), 'vpc_id: sg-demo-web is in vpc-demo-1'),
     (dict(security_group_id='sg-demo-enterprise', inner_access_policy='accept'), 'inner_access_policy: sg-demo-enterprise is an enterprise'),
+    (dict(security_group_id='sg-demo-tagged', resource_group_id='rg-other'), 'resource_group_id: sg-demo-tagged is in resource group rg-demo-1'),
+    (dict(security_group_id='sg-missing'), 'security_group_id: no security group sg-missing in region cn-hangzhou'),
+    (dict(security_group_id='sg-demo-web', name='demo-web', multi_ok=True), 'multi_ok: applies to groups found by name'),
+    (dict(name='ok-name', vpc_id=' '), 'vpc_id: is empty'),
 ])
 def test_bad_input_fails_naming_the_option_before_any_write(fresh, runner, args, fragment):
     run = task(runner, dict(args))
@@ -218,5 +222,7 @@ def test_the_info_module_lists_filters_and_feeds_back_without_change(fresh, runn
     prefixed = info(runner, dict(name_prefix='demo-d', filters=dict(security_group_type='normal')))
     assert {'sg-demo-db', 'sg-demo-dup-1', 'sg-demo-dup-2'} <= set(prefixed.result['ids'])
     assert info(runner, dict(security_group_ids=[])).result['groups'] == []
+    blank = info(runner, dict(security_group_ids=['']))
+    assert blank.failed and blank.result['msg'].startswith('security_group_ids: element 0 is empty')
     bad = info(runner, dict(filters=dict(vpc_id='vpc-x')))
     assert bad.failed and bad.result['msg'].startswith('filters: VpcId is set by the module')
