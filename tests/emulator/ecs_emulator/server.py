@@ -24,8 +24,38 @@ from .store import Store
 from .sts import STS_API_VERSION, StsService
 
 MAX_BODY = 1024 * 1024
+# After an early error answer (414, 431, 413...) the client may still be sending. Closing with its bytes
+# unread makes the kernel send a reset, and the reset can destroy the answer before the client reads it;
+# so the handler reads and discards what still comes, within these bounds, before it closes.
+LINGER_SECONDS = 5.0
+LINGER_BYTES = 16 * MAX_BODY
 # An external ID is the shared secret of a role's trust policy: it stays out of the log like the keys.
 NEVER_LOGGED = ('Signature', 'SecurityToken', 'AccessKeyId', 'ExternalId')
+
+
+def drain_before_close(connection, seconds=LINGER_SECONDS, limit=LINGER_BYTES):
+    """Discard the client's unread bytes until it stops sending, a deadline or a byte limit."""
+    if not isinstance(connection, ssl.SSLSocket):
+        # Our end is said: the client sees the end of the answer and can stop sending and close.
+        # (A TLS socket cannot half-close without losing its TLS layer; it only drains.)
+        try:
+            connection.shutdown(socket.SHUT_WR)
+        except OSError:
+            return
+    deadline = time.monotonic() + seconds
+    received = 0
+    while received < limit:
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            return
+        try:
+            connection.settimeout(remaining)
+            chunk = connection.recv(65536)
+        except (OSError, ValueError):
+            return
+        if not chunk:
+            return
+        received += len(chunk)
 
 
 def decode_params(query, body, content_type):
@@ -192,12 +222,18 @@ class _BaseHandler(BaseHTTPRequestHandler):
     server_version = 'ecs-emulator'
     sys_version = ''
     emulator = None  # set on the subclass built by make_servers
+    answered_early = False  # an error answer went out before the whole request was read
 
     def setup(self):
         super().setup()
         # Headers and body leave in separate writes; with Nagle's algorithm on, the body then waits for the
         # client's delayed ACK, some 40 ms on every answer of a kept-alive connection.
         self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+
+    def finish(self):
+        super().finish()
+        if self.answered_early:
+            drain_before_close(self.connection)
 
     def log_message(self, format, *args):  # pylint: disable=redefined-builtin
         # The default access log would print query strings, and v2 queries carry the STS token.
@@ -219,6 +255,7 @@ class _BaseHandler(BaseHTTPRequestHandler):
     def send_error(self, code, message=None, explain=None):
         # http.server's own errors (bad request line, 414, 501...) answered in the ECS shape.
         self.close_connection = True
+        self.answered_early = True
         err = ApiError('RequestTooLarge' if code in (413, 414, 431) else 'BadRequest')
         try:
             self.send_json(code, error_body(err, new_request_id()))
@@ -274,6 +311,7 @@ class StsHandler(ApiHandler):
 
     def send_error(self, code, message=None, explain=None):
         self.close_connection = True
+        self.answered_early = True
         err = ApiError('RequestTooLarge' if code in (413, 414, 431) else 'BadRequest')
         try:
             self.send_json(code, error_body(err, new_request_id(), service='sts'))

@@ -1,6 +1,9 @@
 """Authentication (v3, v2, STS), request hygiene, and what the API port does not expose."""
 
 import json
+import select
+import socket
+import time
 import uuid
 from urllib.parse import urlencode
 
@@ -209,6 +212,32 @@ def test_malformed_requests_get_ecs_errors(emu, case):
     assert 400 <= status < 500 and parsed['Code'] and 'Traceback' not in answer.decode()
     # Still alive and well.
     assert make_client(emu.endpoint).describe_security_groups(M.DescribeSecurityGroupsRequest(region_id=REGION)).body.total_count == len(MAIN_GROUPS)
+
+
+def test_client_still_sending_a_huge_request_line_gets_the_whole_error_answer(emu):
+    # The answer goes out once 64 kB of the line are read; the client goes on writing. Closing then would reset
+    # the connection, and a client could lose the answer: the server must read on until the client is done.
+    host, port = emu.endpoint.rsplit(':', 1)
+    with socket.create_connection((host, int(port)), timeout=15) as connection:
+        connection.sendall(b'POST /?Action=DescribeRegions&x=' + b'a' * 100000)
+        deadline = time.monotonic() + 15
+        while not select.select([connection], [], [], 0.1)[0]:
+            assert time.monotonic() < deadline, 'no answer to a 100 kB request line'
+        sent_after_the_answer = 0
+        for dummy in range(16):
+            connection.sendall(b'a' * 65536)
+            sent_after_the_answer += 65536
+        connection.sendall(b' HTTP/1.1\r\nHost: x\r\n\r\n')
+        connection.shutdown(socket.SHUT_WR)
+        answer = b''
+        while True:
+            chunk = connection.recv(65536)
+            if not chunk:
+                break
+            answer += chunk
+    head, dummy, body = answer.partition(b'\r\n\r\n')
+    print('bytes sent after the answer arrived: %d; answer: %s' % (sent_after_the_answer, head.split(b'\r\n')[0]))
+    assert head.startswith(b'HTTP/1.1 414 ') and json.loads(body)['Code'] == 'RequestTooLarge'
 
 
 def test_secrets_never_logged(emu):
