@@ -27,10 +27,11 @@ def given(ctx, name):
     return None if value in (None, '') else value
 
 
-def region(ctx, tx):
+def region(ctx, tx, missing_code='MissingRegionId'):
+    """The call's RegionId, which must exist; the tag actions' documents name a missing one differently."""
     region_id = ctx.get('RegionId')
     if not region_id:
-        raise ApiError('MissingRegionId')
+        raise ApiError(missing_code)
     if not tx.region_exists(region_id):
         raise ApiError('InvalidRegionId.NotFound')
     return region_id

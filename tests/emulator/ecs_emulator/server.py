@@ -128,10 +128,34 @@ class Emulator:
 
     def handle_api(self, method, raw_path, headers, body):
         """Returns (status, extra headers, body dict or None when the connection must be dropped)."""
+        report = CallReport()
+
+        def run(entry, action, params, key, request_id):
+            return self.service.call(action, params, key, request_id, report)
+
+        status, extra, answer, entry = self._serve('ecs', self.authenticator, run, method, raw_path, headers, body)
+        entry.update(write=report.write, fault=report.fault, applied=report.applied)
+        self.log.record(entry)
+        return status, extra, None if report.drop_connection else answer
+
+    def handle_sts(self, method, raw_path, headers, body):
+        """The STS listener's request: (status, extra headers, body dict). No faults apply here."""
+        def run(entry, action, params, key, request_id):
+            entry['write'] = action == 'AssumeRole'
+            answer = self.sts.call(action, params, key, request_id)
+            entry['applied'] = True
+            return answer
+
+        status, dummy, answer, entry = self._serve('sts', self.sts_authenticator, run, method, raw_path, headers, body)
+        self.log.record(entry)
+        return status, {}, answer
+
+    def _serve(self, service_name, authenticator, run, method, raw_path, headers, body):
+        """What both listeners do with a request: check, decode, authenticate, run, and answer errors in the
+        service's shape. Returns (status, extra headers, body dict, request log entry not yet recorded)."""
         request_id = new_request_id()
         path, dummy, query = raw_path.partition('?')
-        entry = new_log_entry('ecs', request_id, headers)
-        report = CallReport()
+        entry = new_log_entry(service_name, request_id, headers)
         region = None
         try:
             if method not in ('GET', 'POST'):
@@ -142,55 +166,23 @@ class Emulator:
             entry['params'] = {k: v for k, v in params.items() if k not in NEVER_LOGGED}
             region = params.get('RegionId')
             entry['access_key_id'] = claimed_access_key_id(params, headers)
-            key, action, action_params = self.authenticator.authenticate(method, path, params, headers, body)
+            key, action, action_params = authenticator.authenticate(method, path, params, headers, body)
             entry['action'] = action
-            answer = self.service.call(action, action_params, key, request_id, report)
+            answer = run(entry, action, action_params, key, request_id)
             status, extra = 200, {}
             entry['request_id'] = answer.get('RequestId', request_id)
         except ApiError as err:
             status, extra = err.status, dict(err.headers)
-            answer = error_body(err, request_id, region)
+            answer = error_body(err, request_id, region, service=service_name)
             entry['code'] = err.code
         except Exception:  # pylint: disable=broad-except
             # Never show the client a traceback; the operator gets it on stderr.
             traceback.print_exc(file=sys.stderr)
-            err = ApiError('InternalError')
-            status, extra, answer = err.status, {}, error_body(err, request_id, region)
-            entry['code'] = err.code
-        entry.update(status=status, write=report.write, fault=report.fault, applied=report.applied)
-        self.log.record(entry)
-        return status, extra, None if report.drop_connection else answer
-
-    def handle_sts(self, method, raw_path, headers, body):
-        """The STS listener's request: (status, extra headers, body dict). No faults apply here."""
-        request_id = new_request_id()
-        path, dummy, query = raw_path.partition('?')
-        entry = new_log_entry('sts', request_id, headers)
-        try:
-            if method not in ('GET', 'POST'):
-                raise ApiError('UnsupportedHTTPMethod')
-            if path != '/':
-                raise ApiError('InvalidAction.NotFound')
-            params = decode_params(query, body, headers.get('content-type', ''))
-            entry['params'] = {k: v for k, v in params.items() if k not in NEVER_LOGGED}
-            entry['access_key_id'] = claimed_access_key_id(params, headers)
-            key, action, action_params = self.sts_authenticator.authenticate(method, path, params, headers, body)
-            entry['action'] = action
-            entry['write'] = action == 'AssumeRole'
-            answer = self.sts.call(action, action_params, key, request_id)
-            status = 200
-            entry['applied'] = True
-        except ApiError as err:
-            status, answer = err.status, error_body(err, request_id, service='sts')
-            entry['code'] = err.code
-        except Exception:  # pylint: disable=broad-except
-            traceback.print_exc(file=sys.stderr)
-            err = ApiError('InternalError', variant='sts')
-            status, answer = err.status, error_body(err, request_id, service='sts')
+            err = ApiError('InternalError', variant='sts' if service_name == 'sts' else None)
+            status, extra, answer = err.status, {}, error_body(err, request_id, region, service=service_name)
             entry['code'] = err.code
         entry['status'] = status
-        self.log.record(entry)
-        return status, {}, answer
+        return status, extra, answer, entry
 
 
 def new_log_entry(service, request_id, headers):
@@ -222,6 +214,7 @@ class _BaseHandler(BaseHTTPRequestHandler):
     server_version = 'ecs-emulator'
     sys_version = ''
     emulator = None  # set on the subclass built by make_servers
+    service_name = 'ecs'  # whose error shape the listener answers in
     answered_early = False  # an error answer went out before the whole request was read
 
     def setup(self):
@@ -253,12 +246,12 @@ class _BaseHandler(BaseHTTPRequestHandler):
             self.wfile.write(data)
 
     def send_error(self, code, message=None, explain=None):
-        # http.server's own errors (bad request line, 414, 501...) answered in the ECS shape.
+        # http.server's own errors (bad request line, 414, 501...) answered in the shape of the listener's service.
         self.close_connection = True
         self.answered_early = True
         err = ApiError('RequestTooLarge' if code in (413, 414, 431) else 'BadRequest')
         try:
-            self.send_json(code, error_body(err, new_request_id()))
+            self.send_json(code, error_body(err, new_request_id(), service=self.service_name))
         except OSError:
             pass
 
@@ -306,17 +299,10 @@ class ApiHandler(_BaseHandler):
 
 
 class StsHandler(ApiHandler):
+    service_name = 'sts'
+
     def dispatch(self, headers, body):
         return self.emulator.handle_sts(self.command, self.path, headers, body)
-
-    def send_error(self, code, message=None, explain=None):
-        self.close_connection = True
-        self.answered_early = True
-        err = ApiError('RequestTooLarge' if code in (413, 414, 431) else 'BadRequest')
-        try:
-            self.send_json(code, error_body(err, new_request_id(), service='sts'))
-        except OSError:
-            pass
 
 
 class AdminHandler(_BaseHandler):

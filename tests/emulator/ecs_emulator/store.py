@@ -333,13 +333,17 @@ class Transaction:  # pylint: disable=too-many-public-methods
         self._conn.execute('INSERT INTO security_groups (%s) VALUES (%s)' % (', '.join(GROUP_COLUMNS), _placeholders(GROUP_COLUMNS)),
                            tuple(values[c] for c in GROUP_COLUMNS))
 
+    def _update(self, table, key_column, key, changes, allowed):
+        """Overwrite the given columns of one row; only the ``allowed`` columns may change."""
+        unknown = set(changes) - set(allowed)
+        if unknown:
+            raise ValueError('not changeable %s columns: %s' % (table, ', '.join(sorted(unknown))))
+        sets = ', '.join('%s = ?' % column for column in changes)
+        self._conn.execute('UPDATE %s SET %s WHERE %s = ?' % (table, sets, key_column), tuple(changes.values()) + (key,))
+
     def update_group(self, group_id, changes):
         """Overwrite the given columns (of GROUP_MUTABLE_COLUMNS) of one group."""
-        unknown = set(changes) - set(GROUP_MUTABLE_COLUMNS)
-        if unknown:
-            raise ValueError('not changeable group columns: %s' % ', '.join(sorted(unknown)))
-        sets = ', '.join('%s = ?' % column for column in changes)
-        self._conn.execute('UPDATE security_groups SET %s WHERE group_id = ?' % sets, tuple(changes.values()) + (group_id,))
+        self._update('security_groups', 'group_id', group_id, changes, GROUP_MUTABLE_COLUMNS)
 
     def delete_group(self, group_id):
         """Remove a group with its rules, tags and memberships."""
@@ -457,11 +461,7 @@ class Transaction:  # pylint: disable=too-many-public-methods
 
     def update_rule(self, rule_id, changes):
         """Overwrite the given columns of one rule."""
-        unknown = set(changes) - set(RULE_COLUMNS)
-        if unknown:
-            raise ValueError('not rule columns: %s' % ', '.join(sorted(unknown)))
-        sets = ', '.join('%s = ?' % column for column in changes)
-        self._conn.execute('UPDATE rules SET %s WHERE rule_id = ?' % sets, tuple(changes.values()) + (rule_id,))
+        self._update('rules', 'rule_id', rule_id, changes, RULE_COLUMNS)
 
     def delete_rules(self, rule_ids):
         for rule_id in rule_ids:

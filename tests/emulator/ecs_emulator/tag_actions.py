@@ -5,19 +5,14 @@ error codes of their own (MissingParameter.RegionId rather than MissingRegionId,
 of their documents' tables.
 """
 
-from .common import decode_token, encode_token, int_param
+from .common import decode_token, encode_token, int_param, region
 from .errors import ApiError
 from .group_validation import (SECURITY_GROUP_RESOURCE_TYPE, TAGS_PER_REQUEST, TAGS_PER_RESOURCE, check_resource_ids,
                                check_resource_type, check_tag_filter, check_tags, indexed_tags, indexed_values)
 
 
 def _tag_region(ctx, tx):
-    region_id = ctx.get('RegionId')
-    if not region_id:
-        raise ApiError('MissingParameter.RegionId')
-    if not tx.region_exists(region_id):
-        raise ApiError('InvalidRegionId.NotFound')
-    return region_id
+    return region(ctx, tx, missing_code='MissingParameter.RegionId')
 
 
 def _named_groups(ctx, tx, region_id, resource_type, resource_ids):

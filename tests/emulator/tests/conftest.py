@@ -15,6 +15,9 @@ sys.path.insert(0, os.path.dirname(HERE))
 from ecs_emulator import signing  # noqa: E402  pylint: disable=wrong-import-position
 from ecs_emulator.fixture_file import load_fixture  # noqa: E402  pylint: disable=wrong-import-position
 from ecs_emulator.harness import DEFAULT_FIXTURE, PROXY_VARIABLES, Emulator, credentials  # noqa: E402  pylint: disable=wrong-import-position
+from ecs_emulator.errors import ApiError  # noqa: E402  pylint: disable=wrong-import-position
+from ecs_emulator.service import Service  # noqa: E402  pylint: disable=wrong-import-position
+from ecs_emulator.store import Store  # noqa: E402  pylint: disable=wrong-import-position
 
 # The SDK honours proxy variables even for loopback; nothing here may leave 127.0.0.1.
 for _name in PROXY_VARIABLES:
@@ -143,3 +146,19 @@ def raw(endpoint, method, path, headers=None, body=b''):
         return response.status, {k.lower(): v for k, v in response.getheaders()}, response.read()
     finally:
         conn.close()
+
+
+def service_on(tmp_path, fixture=None):
+    """The emulator's service without HTTP, on a fresh state file seeded with the default fixture (and ``fixture``)."""
+    store = Store(str(tmp_path / 'state.sqlite'))
+    store.initialise(DEFAULT_FIXTURE)
+    if fixture is not None:
+        store.seed(fixture)
+    return Service(store)
+
+
+def api_error_of(service, *args, **kwargs):
+    """The ApiError a direct service call raises."""
+    with pytest.raises(ApiError) as info:
+        service.call(*args, **kwargs)
+    return info.value

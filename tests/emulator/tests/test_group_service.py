@@ -4,8 +4,7 @@ import sqlite3
 
 import pytest
 
-from conftest import REGION
-from ecs_emulator.errors import ApiError
+from conftest import REGION, api_error_of, service_on
 from ecs_emulator.fixture_file import load_fixture
 from ecs_emulator.harness import DEFAULT_FIXTURE, credentials
 from ecs_emulator.service import CallReport, Service
@@ -22,23 +21,9 @@ def fixture_with(**changes_to_main):
     return fixture
 
 
-def service_on(tmp_path, fixture=None):
-    store = Store(str(tmp_path / 'state.sqlite'))
-    store.initialise(DEFAULT_FIXTURE)
-    if fixture is not None:
-        store.seed(fixture)
-    return Service(store)
-
-
 @pytest.fixture
 def service(tmp_path):
     return service_on(tmp_path)
-
-
-def api_error_of(service_, *args, **kwargs):
-    with pytest.raises(ApiError) as info:
-        service_.call(*args, **kwargs)
-    return info.value
 
 
 def main_group_count(service_, region_id=REGION):

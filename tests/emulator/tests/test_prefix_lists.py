@@ -2,9 +2,8 @@
 
 import pytest
 
-from conftest import REGION, M, api_error, make_client
-from ecs_emulator.errors import ApiError
-from ecs_emulator.harness import DEFAULT_FIXTURE, credentials
+from conftest import REGION, M, api_error, api_error_of, make_client, service_on
+from ecs_emulator.harness import credentials
 from ecs_emulator.service import Service
 from ecs_emulator.store import Store
 
@@ -55,14 +54,11 @@ def test_errors(emu, key, prefix_list_id, region_id, code, status):
 
 
 def test_service_without_http(tmp_path):
-    store = Store(str(tmp_path / 's.sqlite'))
-    store.initialise(DEFAULT_FIXTURE)
-    service = Service(store)
+    service = service_on(tmp_path)
     body = service.call('DescribePrefixListAttributes', {'RegionId': REGION, 'PrefixListId': 'pl-demo-ipv6'}, credentials('main'))
     assert body['Entries'] == {'Entry': [{'Cidr': '2001:db8:100::/64', 'Description': 'IPv6 demo range'}]}
-    with pytest.raises(ApiError) as info:
-        service.call('DescribePrefixListAttributes', {'RegionId': REGION, 'PrefixListId': 'pl-demo-ipv6'}, credentials('peer'))
-    assert info.value.code == 'InvalidPrefixListId.NotFound'
+    error = api_error_of(service, 'DescribePrefixListAttributes', {'RegionId': REGION, 'PrefixListId': 'pl-demo-ipv6'}, credentials('peer'))
+    assert error.code == 'InvalidPrefixListId.NotFound'
 
 
 def test_fixture_without_entries_or_max_entries(tmp_path):

@@ -2,11 +2,9 @@
 
 import pytest
 
-from conftest import REGION
-from ecs_emulator.errors import ApiError
-from ecs_emulator.harness import DEFAULT_FIXTURE, credentials
-from ecs_emulator.service import CallReport, Service
-from ecs_emulator.store import Store
+from conftest import REGION, api_error_of, service_on
+from ecs_emulator.harness import credentials
+from ecs_emulator.service import CallReport
 
 MAIN = credentials('main')
 PEER = credentials('peer')
@@ -16,21 +14,13 @@ RULE = {'RegionId': REGION, 'SecurityGroupId': 'sg-demo-app', 'IpProtocol': 'tcp
 
 @pytest.fixture
 def service(tmp_path):
-    store = Store(str(tmp_path / 'state.sqlite'))
-    store.initialise(DEFAULT_FIXTURE)
-    return Service(store)
+    return service_on(tmp_path)
 
 
 def egress_permissions(service, group_id='sg-demo-app'):
     body = service.call('DescribeSecurityGroupAttribute', {'RegionId': REGION, 'SecurityGroupId': group_id,
                                                            'Direction': 'egress'}, MAIN)
     return body['Permissions']['Permission']
-
-
-def api_error_of(service, *args, **kwargs):
-    with pytest.raises(ApiError) as info:
-        service.call(*args, **kwargs)
-    return info.value
 
 
 def test_authorize_then_describe(service):

@@ -468,6 +468,14 @@ def test_plain_http_to_the_sts_port_gets_no_answer(sts):
     assert assume(sts)[0] == 200
 
 
+def test_request_too_large_for_the_parser_gets_an_sts_error(sts):
+    # Refused by the HTTP layer before any STS code runs, yet answered in STS's shape, not ECS's.
+    status, dummy, body = https(sts, 'GET', '/?Action=AssumeRole&RoleSessionName=' + 'x' * 70000)
+    assert status == 414 and body['Code'] == 'RequestTooLarge'
+    assert body['HostId'] == 'sts.aliyuncs.com' and 'product=Sts' in body['Recommend']
+    assert assume(sts)[0] == 200
+
+
 PROBE = """
 import sys
 from alibabacloud_credentials.provider import RamRoleArnCredentialsProvider
