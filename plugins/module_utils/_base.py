@@ -10,7 +10,6 @@ It owns the ECS client, retries, the request ids, the result and the mapping of 
 
 from __future__ import annotations
 
-import ipaddress
 import importlib.util
 import decimal
 import json
@@ -19,11 +18,11 @@ import re
 import random
 import time
 import traceback
-from urllib.parse import urlsplit
 
 from ansible.module_utils.basic import AnsibleModule, env_fallback, missing_required_lib
 
 from ansible_collections.alicloud.ecs.plugins.module_utils import _credentials, _sdk
+from ansible_collections.alicloud.ecs.plugins.module_utils._endpoints import parse_endpoint
 
 ECS_API_VERSION = '2014-05-26'
 COLLECTION_VERSION = '0.1.0'
@@ -180,42 +179,6 @@ class ApiError(Exception):
         return '%s failed: %s: %s (%s, request id %s)' % (self.action, self.code, self.message, status, self.request_id or 'none')
 
 
-def parse_endpoint(endpoint):
-    """Split the endpoint option into (protocol, host[:port]) as the SDK's Config wants them.
-
-    Plain HTTP would send signed requests and tokens in the clear, so it is accepted only towards
-    loopback addresses (a local API emulator or proxy), never towards a network host.
-    """
-    text = endpoint.strip()
-    malformed = ('endpoint: %r is not a host name, host:port or an http(s):// URL without user, path, query '
-                 'or fragment' % endpoint)
-    try:
-        parts = urlsplit(text if '://' in text else 'https://' + text)
-        # urlsplit quietly drops what the SDK would never send (a '#...' tail, tabs and newlines) and
-        # keeps user info the SDK would put in the Host header: no query, fragment or user info at all.
-        valid = (parts.scheme in ('http', 'https') and parts.hostname and parts.path in ('', '/')
-                 and not any(char.isspace() or not char.isprintable() or char in '#?@' for char in text)
-                 and (parts.port is None or parts.port > 0))
-    except ValueError:
-        # urlsplit and .port reject bad brackets and ports with their own, option-less messages.
-        valid = False
-    if not valid:
-        raise ValueError(malformed)
-    if parts.scheme == 'http' and not _is_loopback(parts.hostname):
-        raise ValueError('endpoint: plain HTTP is allowed only to loopback addresses (127.0.0.0/8, ::1, localhost); '
-                         'use https:// for %s' % parts.hostname)
-    return parts.scheme, parts.netloc
-
-
-def _is_loopback(host):
-    if host == 'localhost':
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
 _STS_FAILURE = re.compile(r'http_code: (\d+), result: (\{.*\})', re.DOTALL)
 
 
@@ -260,6 +223,7 @@ class AlicloudEcsModule:
         self.request_ids = []
         self.retry_count = 0
         self._client = None
+        self._credential_plan = None
         missing = missing_packages()
         if missing:
             module.fail_json(msg=missing_required_lib(
@@ -301,10 +265,12 @@ class AlicloudEcsModule:
 
     def credential_plan(self):
         """The credentials the options ask for; conflicting options fail here, naming them, before any call."""
-        try:
-            return _credentials.credential_plan(self.module.params)
-        except _credentials.CredentialOptionError as error:
-            self.module.fail_json(msg=str(error))
+        if self._credential_plan is None:
+            try:
+                self._credential_plan = _credentials.credential_plan(self.module.params)
+            except _credentials.CredentialOptionError as error:
+                self.module.fail_json(msg=str(error))
+        return self._credential_plan
 
     @property
     def client(self):

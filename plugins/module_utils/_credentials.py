@@ -15,7 +15,9 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from urllib.parse import urlsplit
+
+from ansible_collections.alicloud.ecs.plugins.module_utils._endpoints import parse_endpoint
+from ansible_collections.alicloud.ecs.plugins.module_utils._values import text_or_none
 
 DEFAULT_SESSION_NAME = 'alicloud-ecs-ansible'
 SESSION_EXPIRATION_RANGE = (900, 43200)
@@ -64,33 +66,20 @@ class CredentialPlan:
 def parse_sts_endpoint(value):
     """host[:port] for the credentials library, which always speaks HTTPS to STS."""
     text = value.strip()
-    parts = urlsplit(text if '://' in text else 'https://' + text)
-    if parts.scheme != 'https':
+    if '://' in text and not text.lower().startswith('https://'):
         raise CredentialOptionError('sts_endpoint: %r: the credentials library reaches STS over HTTPS only; give host, '
                                     'host:port or an https:// URL' % value)
     try:
-        port_ok = parts.port is None or parts.port > 0
-    except ValueError:
-        port_ok = False
-    if not parts.hostname or parts.path not in ('', '/') or parts.query or parts.fragment or '@' in text or not port_ok \
-            or any(char.isspace() for char in text):
-        raise CredentialOptionError('sts_endpoint: %r is not a host name, host:port or an https:// URL without user, path, '
-                                    'query or fragment' % value)
-    return parts.netloc
-
-
-def _text(value):
-    if value is None:
-        return None
-    value = str(value).strip()
-    return value or None
+        return parse_endpoint(value, 'sts_endpoint', schemes=('https',))[1]
+    except ValueError as error:
+        raise CredentialOptionError(str(error)) from None
 
 
 def _assume_role(params):
     """The AssumeRole the options ask for, from the flat options or the peer's dict form, or None."""
-    flat = dict(role_arn=_text(params.get('assume_role_arn')), session_name=_text(params.get('assume_role_session_name')),
-                session_expiration=params.get('assume_role_session_expiration'), policy=_text(params.get('assume_role_policy')),
-                external_id=_text(params.get('assume_role_external_id')))
+    flat = dict(role_arn=text_or_none(params.get('assume_role_arn')), session_name=text_or_none(params.get('assume_role_session_name')),
+                session_expiration=params.get('assume_role_session_expiration'), policy=text_or_none(params.get('assume_role_policy')),
+                external_id=text_or_none(params.get('assume_role_external_id')))
     given_dict = params.get('assume_role')
     if given_dict:
         # The flat options the dictionary form replaces; assume_role_external_id may join either form.
@@ -99,10 +88,10 @@ def _assume_role(params):
         clashing = sorted(option for name, option in flat_options.items() if flat[name] is not None)
         if clashing:
             raise CredentialOptionError('assume_role: cannot be combined with %s; give the role in one form' % ', '.join(clashing))
-        flat.update(role_arn=_text(given_dict.get('role_arn')), session_name=_text(given_dict.get('session_name')),
-                    session_expiration=given_dict.get('session_expiration'), policy=_text(given_dict.get('policy')))
-        if _text(given_dict.get('external_id')) is not None:
-            flat['external_id'] = _text(given_dict.get('external_id'))
+        flat.update(role_arn=text_or_none(given_dict.get('role_arn')), session_name=text_or_none(given_dict.get('session_name')),
+                    session_expiration=given_dict.get('session_expiration'), policy=text_or_none(given_dict.get('policy')))
+        if text_or_none(given_dict.get('external_id')) is not None:
+            flat['external_id'] = text_or_none(given_dict.get('external_id'))
         where = 'assume_role.'
     else:
         where = 'assume_role_'
@@ -119,10 +108,7 @@ def _assume_role(params):
         raise CredentialOptionError('%ssession_name: %r must be 2 to 64 letters, digits or the characters . @ - _' % (where, session_name))
     expiration = flat['session_expiration']
     if expiration is not None:
-        try:
-            expiration = int(expiration)
-        except (TypeError, ValueError):
-            raise CredentialOptionError('%ssession_expiration: %r is not a number of seconds' % (where, expiration)) from None
+        # Both forms are declared type=int, so Ansible has converted the value (or refused it) already.
         low, high = SESSION_EXPIRATION_RANGE
         if not low <= expiration <= high:
             raise CredentialOptionError('%ssession_expiration: %d is out of range; use %d to %d seconds' % (where, expiration, low, high))
@@ -145,12 +131,12 @@ def _file_format(path):
 
 def credential_plan(params):
     """The credentials the options ask for; CredentialOptionError names the options that clash."""
-    key_id, secret, token = _text(params.get('access_key_id')), _text(params.get('access_key_secret')), _text(params.get('security_token'))
-    role_name = _text(params.get('ecs_role_name'))
-    profile = _text(params.get('profile'))
-    credentials_file = _text(params.get('shared_credentials_file'))
+    key_id, secret, token = text_or_none(params.get('access_key_id')), text_or_none(params.get('access_key_secret')), text_or_none(params.get('security_token'))
+    role_name = text_or_none(params.get('ecs_role_name'))
+    profile = text_or_none(params.get('profile'))
+    credentials_file = text_or_none(params.get('shared_credentials_file'))
     keys_given = [name for name, value in (('access_key_id', key_id), ('access_key_secret', secret)) if value]
-    if keys_given and len(keys_given) == 1:
+    if len(keys_given) == 1:
         raise CredentialOptionError('access_key_id and access_key_secret must be given together (or neither, to use the '
                                     'default credential chain, a profile or an instance RAM role)')
     sources = [name for name, given in (('access_key_id', keys_given), ('ecs_role_name', role_name),
@@ -160,7 +146,7 @@ def credential_plan(params):
         raise CredentialOptionError('%s: cannot be combined with %s; give one source of credentials'
                                     % (names[1], ' and '.join(names[:1])))
     assume_role = _assume_role(params)
-    sts_endpoint = _text(params.get('sts_endpoint'))
+    sts_endpoint = text_or_none(params.get('sts_endpoint'))
     if sts_endpoint is not None:
         if assume_role is None:
             raise CredentialOptionError('sts_endpoint: applies only with assume_role_arn (or assume_role)')

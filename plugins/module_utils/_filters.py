@@ -7,7 +7,7 @@
 from __future__ import annotations
 
 from ansible_collections.alicloud.ecs.plugins.module_utils._values import (
-    PORT_PROTOCOLS, RuleError, normalize_cidr, normalize_nic_type, normalize_policy, normalize_protocol, text_or_none,
+    PORT_PROTOCOLS, normalize_cidr, normalize_nic_type, normalize_policy, normalize_port, normalize_protocol, text_or_none,
 )
 
 # The roles a user can filter on, with how to make the filter value canonical (None: as given).
@@ -37,10 +37,7 @@ def parse_filters(direction, options):
         if value is not None:
             filters[option] = normalise(value, option) if normalise else value
     if options.get('port') is not None:
-        port = options['port']
-        if isinstance(port, bool) or not isinstance(port, int) or not 1 <= port <= 65535:
-            raise RuleError('port', '%r is not a port number from 1 to 65535' % (port,))
-        filters['port'] = port
+        filters['port'] = normalize_port(options['port'])
     return filters
 
 

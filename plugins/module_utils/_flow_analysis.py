@@ -24,7 +24,7 @@ from ansible_collections.alicloud.ecs.plugins.module_utils._match_space import (
     NIC_UNIVERSE, everything_region, overlaps, rule_region, subtract, tokens_of,
 )
 from ansible_collections.alicloud.ecs.plugins.module_utils._values import (
-    PORT_PROTOCOLS, PROTOCOL_NUMBERS, PROTOCOLS, RuleError, text_or_none,
+    PORT_PROTOCOLS, PROTOCOL_NUMBERS, PROTOCOLS, RuleError, normalize_port, text_or_none,
 )
 
 DEFAULT_SOURCE = ('Alibaba Cloud ECS user guide, "Security group rules": basic groups allow all outbound traffic and inbound '
@@ -52,20 +52,6 @@ class Flow:
     def describe(self):
         port = ' port %d' % self.port if self.port is not None else ''
         return '%s %s%s' % (self.protocol, self.remote, port)
-
-
-def _port(value, option):
-    if value is None:
-        return None
-    if isinstance(value, bool):
-        raise RuleError(option, '%r is not a port number from 1 to 65535' % (value,))
-    try:
-        number = int(str(value).strip())
-    except ValueError:
-        raise RuleError(option, '%r is not a port number from 1 to 65535' % (value,)) from None
-    if not 1 <= number <= 65535:
-        raise RuleError(option, '%d is not a port number from 1 to 65535' % number)
-    return number
 
 
 def _address(value, option):
@@ -97,7 +83,7 @@ def parse_flow(options, where=''):
     remote = _address(options.get('remote'), name('remote'))
     if remote is None:
         raise RuleError(name('remote'), 'is required: the address at the other end of the flow')
-    port = _port(options.get('port'), name('port'))
+    port = normalize_port(options.get('port'), name('port'))
     if protocol in PORT_PROTOCOLS and port is None:
         raise RuleError(name('port'), 'is required for protocol %s' % protocol)
     if protocol not in PORT_PROTOCOLS and port is not None:
@@ -114,65 +100,13 @@ def parse_flow(options, where=''):
     if groups is not None and (isinstance(groups, str) or not all(isinstance(item, str) and item.strip() for item in groups)):
         raise RuleError(name('remote_groups'), 'must be a list of security group IDs')
     return Flow(protocol=protocol, remote=remote, port=port, local=local,
-                source_port=_port(options.get('source_port'), name('source_port')), nic_type=nic_type,
+                source_port=normalize_port(options.get('source_port'), name('source_port')), nic_type=nic_type,
                 remote_groups=frozenset(item.strip() for item in groups) if groups is not None else None)
 
 
 # --- matching one flow -------------------------------------------------------------------------
 
 MATCH, NO_MATCH, UNKNOWN = 'match', 'no match', 'unknown'
-
-
-def _in_range(value, text):
-    low, high = (int(bound) for bound in text.split('/'))
-    return low < 0 or low <= value <= high
-
-
-def _in_network(address, cidr):
-    network = ipaddress.ip_network(cidr, strict=False)
-    return address.version == network.version and address in network
-
-
-def match_rule(rule, flow, prefix_lists=None):
-    """(MATCH | NO_MATCH | UNKNOWN, why) for one canonical rule and one flow, read straight off the rule.
-
-    The plain reference that the tests hold both the set arithmetic and the compiled RuleTable to.
-    """
-    if rule.ip_protocol != 'all' and rule.ip_protocol != flow.protocol:
-        return NO_MATCH, 'protocol'
-    if rule.ip_protocol in PORT_PROTOCOLS and not _in_range(flow.port, rule.port_range):
-        return NO_MATCH, 'port'
-    if rule.nic_type and rule.nic_type != flow.nic_type:
-        return NO_MATCH, 'nic type'
-    unknown = []
-    if rule.peer_cidr_ip or rule.peer_ipv6_cidr_ip:
-        if not _in_network(flow.remote, rule.peer_cidr_ip or rule.peer_ipv6_cidr_ip):
-            return NO_MATCH, 'address'
-    elif rule.peer_group_id:
-        if flow.remote_groups is None:
-            unknown.append('depends on membership of %s' % rule.peer_group_id)
-        elif rule.peer_group_id not in flow.remote_groups:
-            return NO_MATCH, 'group membership'
-    elif rule.peer_prefix_list_id:
-        entries = (prefix_lists or {}).get(rule.peer_prefix_list_id)
-        if entries is None:
-            unknown.append('depends on the entries of prefix list %s, which were not resolved' % rule.peer_prefix_list_id)
-        elif not any(_in_network(flow.remote, cidr) for cidr in entries):
-            return NO_MATCH, 'prefix list'
-    local_range = rule.local_cidr_ip or rule.local_ipv6_cidr_ip
-    if local_range:
-        if flow.local is None:
-            unknown.append('depends on the local address, which the flow does not give')
-        elif not _in_network(flow.local, local_range):
-            return NO_MATCH, 'local address'
-    if rule.source_port_range:
-        if flow.source_port is None:
-            unknown.append('depends on the source port, which the flow does not give')
-        elif not _in_range(flow.source_port, rule.source_port_range):
-            return NO_MATCH, 'source port'
-    if unknown:
-        return UNKNOWN, '; '.join(unknown)
-    return MATCH, ''
 
 
 # --- defaults -------------------------------------------------------------------------------------
@@ -186,15 +120,25 @@ class GroupContext:
     inner_access_policy: str | None = 'accept'
 
 
-def default_verdict(direction_name, groups, flow):
-    """(policy, why) for a flow no rule matched, or (None, why) when the groups' types are not known."""
+def default_kind(groups):
+    """Whose default applies to the groups together: 'normal', 'enterprise', or None when a type is not known."""
     types = set(group.group_type for group in groups)
     if None in types or not groups:
-        return None, 'the group type is not known, so neither is its default'
-    if types == {'enterprise'}:
-        return 'drop', 'enterprise groups drop %s traffic no rule accepts' % direction_name
-    if 'enterprise' in types:
+        return None
+    if 'enterprise' not in types:
+        return 'normal'
+    if types != {'enterprise'}:
         raise RuleError('security_group_ids', 'an instance cannot be in normal and enterprise security groups at once')
+    return 'enterprise'
+
+
+def default_verdict(direction_name, groups, flow):
+    """(policy, why) for a flow no rule matched, or (None, why) when the groups' types are not known."""
+    kind = default_kind(groups)
+    if kind is None:
+        return None, 'the group type is not known, so neither is its default'
+    if kind == 'enterprise':
+        return 'drop', 'enterprise groups drop %s traffic no rule accepts' % direction_name
     if direction_name == 'egress':
         return 'accept', 'normal groups accept outbound traffic no rule drops'
     for group in groups:
@@ -214,10 +158,10 @@ def default_members(direction_name, groups):
 
 def default_accept_region(direction_name, groups, tokens):
     """The flows the groups' default accepts, as a list of boxes; None when the default is not known."""
-    types = set(group.group_type for group in groups)
-    if None in types or not groups:
+    kind = default_kind(groups)
+    if kind is None:
         return None
-    if 'enterprise' in types:
+    if kind == 'enterprise':
         return []
     if direction_name == 'egress':
         return everything_region(tokens)
@@ -250,7 +194,7 @@ class RuleTable:
     """The rules of one direction compiled once for evaluating many flows: precedence order, integer
     address ranges, and one list per protocol so that a flow only meets the rules of its protocol.
 
-    It answers as match_rule does for every rule; the unit tests hold the two to that.
+    The unit tests hold it to a plain matcher that reads each rule as it is written.
     """
 
     def __init__(self, tagged_rules, prefix_lists=None):
@@ -327,6 +271,7 @@ def evaluate(direction_name, tagged_rules, flow, groups, prefix_lists=None, tabl
     rule, every other matching rule in precedence order, the rules whose match is unknown, and whether
     the default decided.
     """
+    default_kind(groups)  # groups that cannot govern one instance fail, whether or not the default decides this flow
     table = table or RuleTable(tagged_rules, prefix_lists)
     matched, unknown = [], []
     for group_id, rule, status, why in table.statuses(flow):
@@ -421,31 +366,6 @@ def _same_decision(index, region, ordered, boxes, keys, accepted_by_default):
     elif overlaps(rest, accepted_by_default):
         return None
     return deciders + ['default']
-
-
-def witness(box, tokens):
-    """One flow inside a box, as parse_flow options, or None when the box holds no flow a packet can be
-    (its remote and local addresses of different families)."""
-    dims = box.as_dict()
-    for family in (4, 6):
-        remote = dims['remote'].v4 if family == 4 else dims['remote'].v6
-        local = dims['local'].v4 if family == 4 else dims['local'].v6
-        if not (remote and local):
-            continue
-        protocols = sorted(protocol for protocol in dims['protocols']
-                           if not (protocol == 'icmp' and family == 6 or protocol == 'icmpv6' and family == 4))
-        if not protocols:
-            continue
-        protocol = protocols[0]
-        make = ipaddress.IPv6Address if family == 6 else ipaddress.IPv4Address
-        address, local_address = make(remote.first()), make(local.first())
-        options = dict(protocol=protocol if protocol != 'other' else '132', remote=str(address), local=str(local_address),
-                       source_port=dims['source_ports'].first(), nic_type=sorted(dims['nic_types'])[0],
-                       remote_groups=[token for token, member in zip(tokens, box.memberships) if False not in member])
-        if protocol in PORT_PROTOCOLS:
-            options['port'] = dims['ports'].first()
-        return options
-    return None
 
 
 # --- what the rule modules say about the rules they leave behind ------------------------------------------

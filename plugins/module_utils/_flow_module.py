@@ -41,59 +41,62 @@ def read_prefix_list_entries(call, prefix_list_id):
 
 class SecurityGroupFlowInfoModule(AlicloudEcsModule):
 
-    def group_ids(self):
+    def described_groups(self):
+        """The DescribeSecurityGroups entries of the groups asked for: by ID first, then by name, each group once."""
         params = self.module.params
-        ids = list(params['security_group_ids'] or [])
+        by_name = []
         for name in params['security_group_names'] or []:
             try:
-                ids.append(_groups.find_group_id(self.call, name, params['vpc_id']))
+                by_name.append(_groups.find_group(self.call, name, params['vpc_id'], 'security_group_names', 'security_group_ids'))
             except _groups.GroupLookupError as error:
-                self.module.fail_json(msg=str(error).replace('security_group_name:', 'security_group_names:', 1), request_ids=self.request_ids)
-        return list(dict.fromkeys(ids))
+                self.module.fail_json(msg=str(error), request_ids=self.request_ids)
+        found = dict((item.get('SecurityGroupId'), item) for item in by_name)
+        by_id = [group_id for group_id in dict.fromkeys(params['security_group_ids'] or []) if group_id not in found]
+        if by_id:
+            found.update((item.get('SecurityGroupId'), item) for item in _groups.describe_groups(self.call, SecurityGroupIds=json.dumps(by_id)))
+        missing = [group_id for group_id in by_id if group_id not in found]
+        if missing:
+            self.module.fail_json(msg='security_group_ids: no security group %s in region %s' % (', '.join(missing), params['region']),
+                                  request_ids=self.request_ids)
+        order = list(dict.fromkeys((params['security_group_ids'] or []) + [item.get('SecurityGroupId') for item in by_name]))
+        return [found[group_id] for group_id in order]
 
     def run_module(self):
         params = self.module.params
         try:
+            _groups.check_group_options(params)
             flows = [(item['direction'], _flow_analysis.parse_flow(item, 'flows[%d].' % index))
                      for index, item in enumerate(params['flows'] or [])]
-            for option in ('security_group_ids', 'security_group_names'):
-                if any(not value.strip() for value in params[option] or []):
-                    raise RuleError(option, 'an element is empty')
             if not (params['security_group_ids'] or params['security_group_names']):
                 raise RuleError('security_group_ids', 'give at least one group, by ID (security_group_ids) or by name (security_group_names)')
-        except RuleError as error:
+        except (RuleError, _groups.GroupLookupError) as error:
             self.module.fail_json(msg=str(error))
 
-        group_ids = self.group_ids()
-        described = dict((item.get('SecurityGroupId'), _group_model.group_from_api(item))
-                         for item in _groups.describe_groups(self.call, SecurityGroupIds=json.dumps(group_ids)))
-        missing = [group_id for group_id in group_ids if group_id not in described]
-        if missing:
-            self.module.fail_json(msg='security_group_ids: no security group %s in region %s' % (', '.join(missing), params['region']),
-                                  request_ids=self.request_ids)
         contexts, rules = [], {INGRESS: [], EGRESS: []}
-        for group_id in group_ids:
+        for group in self.described_groups():
+            group_id = group.get('SecurityGroupId')
             read = _groups.read_group_rules(self.call, group_id)
-            contexts.append(_flow_analysis.GroupContext(group_id, described[group_id].group_type, read.inner_access_policy))
+            contexts.append(_flow_analysis.GroupContext(group_id, _group_model.group_from_api(group).group_type, read.inner_access_policy))
             for direction in (INGRESS, EGRESS):
                 rules[direction].extend((group_id, rule) for rule in read.rules(direction))
-        prefix_lists, unresolved = {}, []
+        list_ids = sorted(set(rule.peer_prefix_list_id for tagged in rules.values() for _group, rule in tagged if rule.peer_prefix_list_id))
+        prefix_lists, unresolved = {}, list_ids
         if params['resolve_prefix_lists']:
-            for list_id in sorted(set(rule.peer_prefix_list_id for tagged in rules.values() for _group, rule in tagged if rule.peer_prefix_list_id)):
+            unresolved = []
+            for list_id in list_ids:
                 entries = read_prefix_list_entries(self.call, list_id)
                 if entries is None:
                     unresolved.append(list_id)
                 else:
                     prefix_lists[list_id] = entries
-        else:
-            unresolved = sorted(set(rule.peer_prefix_list_id for tagged in rules.values() for _group, rule in tagged if rule.peer_prefix_list_id))
 
         try:
             if flows:
+                # Each direction's rules are compiled once, whatever the number of flows.
+                tables = dict((direction.name, _flow_analysis.RuleTable(rules[direction], prefix_lists)) for direction in (INGRESS, EGRESS))
                 results = []
                 for direction_name, flow in flows:
-                    direction = INGRESS if direction_name == 'ingress' else EGRESS
-                    result = _flow_analysis.evaluate(direction_name, rules[direction], flow, contexts, prefix_lists)
+                    result = _flow_analysis.evaluate(direction_name, None, flow, contexts, table=tables[direction_name])
                     results.append(dict(result, direction=direction_name))
                 self.result['flows'] = results
             else:
@@ -117,5 +120,5 @@ def run_security_group_flow_info_module(module_class):
         flows=dict(type='list', elements='dict', options=FLOW_OPTIONS),
         resolve_prefix_lists=dict(type='bool', default=True),
     )
-    module = AlicloudAnsibleModule(argument_spec=spec, supports_check_mode=True)
+    module = AlicloudAnsibleModule(argument_spec=spec, supports_check_mode=True, required_by=dict(vpc_id='security_group_names'))
     module_class(module).execute()

@@ -11,7 +11,6 @@ import re
 
 from ansible_collections.alicloud.ecs.plugins.module_utils import _group_model, _groups
 from ansible_collections.alicloud.ecs.plugins.module_utils._base import AlicloudAnsibleModule, AlicloudEcsModule, alicloud_argument_spec
-from ansible_collections.alicloud.ecs.plugins.module_utils._group_module import group_view
 from ansible_collections.alicloud.ecs.plugins.module_utils._rule_model import EGRESS, INGRESS
 from ansible_collections.alicloud.ecs.plugins.module_utils._values import RuleError
 
@@ -40,10 +39,7 @@ def describe_filters(params):
         filters[wire] = str(value).lower() if isinstance(value, bool) else str(value)
     if params['vpc_id']:
         filters['VpcId'] = params['vpc_id']
-    tags = _group_model.validate_tags(params['tags'])
-    for index, (key, value) in enumerate(sorted((tags or {}).items()), start=1):
-        filters['Tag.%d.Key' % index] = key
-        filters['Tag.%d.Value' % index] = value
+    filters.update(_group_model.tag_query(_group_model.validate_tags(params['tags'])))
     return filters
 
 
@@ -72,8 +68,8 @@ class SecurityGroupInfoModule(AlicloudEcsModule):
             if params['include_rules']:
                 read = _groups.read_group_rules(self.call, group.security_group_id)
                 group.inner_access_policy = read.inner_access_policy
-                rules = {INGRESS: read.ingress, EGRESS: read.egress}
-            view = group_view(group, rules)
+                rules = read.by_direction
+            view = _group_model.group_view(group, rules)
             if params['include_rules']:
                 view.update(rules=[rule.to_dict() for rule in rules[INGRESS]], rules_egress=[rule.to_dict() for rule in rules[EGRESS]])
             else:

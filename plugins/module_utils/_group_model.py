@@ -14,6 +14,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
+from ansible_collections.alicloud.ecs.plugins.module_utils._rule_model import EGRESS, INGRESS
 from ansible_collections.alicloud.ecs.plugins.module_utils._values import RuleError
 
 GROUP_TYPES = ('normal', 'enterprise')
@@ -194,18 +195,21 @@ def create_params(desired):
                          ('security_group_type', 'SecurityGroupType'), ('resource_group_id', 'ResourceGroupId')):
         if desired.get(option):
             params[wire] = desired[option]
-    for index, (key, value) in enumerate(sorted((desired.get('tags') or {}).items()), start=1):
-        params['Tag.%d.Key' % index] = key
-        params['Tag.%d.Value' % index] = value
+    params.update(tag_query(desired.get('tags')))
     return params
+
+
+def tag_query(tags):
+    """Tags as the API's Tag.N.Key / Tag.N.Value parameters, in key order (no tags: none)."""
+    query = {}
+    for index, (key, value) in enumerate(sorted((tags or {}).items()), start=1):
+        query['Tag.%d.Key' % index] = key
+        query['Tag.%d.Value' % index] = value
+    return query
 
 
 def tag_params(group_id, tags):
-    params = dict(ResourceType='securitygroup', **{'ResourceId.1': group_id})
-    for index, (key, value) in enumerate(sorted(tags.items()), start=1):
-        params['Tag.%d.Key' % index] = key
-        params['Tag.%d.Value' % index] = value
-    return params
+    return dict(tag_query(tags), ResourceType='securitygroup', **{'ResourceId.1': group_id})
 
 
 def untag_params(group_id, keys):
@@ -218,3 +222,15 @@ def untag_params(group_id, keys):
 def newest(groups):
     """The most recently created of several groups (by CreationTime, then id for a stable choice)."""
     return max(groups, key=lambda group: (group.creation_time or '', group.security_group_id))
+
+
+def group_view(group, rules_by_direction):
+    """The ``group`` result: the keys of ali_security_group, in this collection's canonical values."""
+    if group is None:
+        return {}
+    ingress = [dict(rule.to_dict(), direction='ingress') for rule in rules_by_direction[INGRESS]]
+    egress = [dict(rule.to_dict(), direction='egress') for rule in rules_by_direction[EGRESS]]
+    return dict(group_id=group.security_group_id, id=group.security_group_id, group_name=group.name,
+                description=group.description, vpc_id=group.vpc_id, security_group_type=group.group_type,
+                resource_group_id=group.resource_group_id, inner_access_policy=group.inner_access_policy,
+                tags=user_tags(group.tags), permissions=ingress, permissions_egress=egress)

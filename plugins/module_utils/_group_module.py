@@ -18,8 +18,10 @@ from ansible_collections.alicloud.ecs.plugins.module_utils._base import (
     AlicloudAnsibleModule, AlicloudEcsModule, ApiError, alicloud_argument_spec,
 )
 from ansible_collections.alicloud.ecs.plugins.module_utils._rule_model import EGRESS, INGRESS, resolve_rule
-from ansible_collections.alicloud.ecs.plugins.module_utils._rule_module import diff_view, parse_rule_list, rule_argument_spec
-from ansible_collections.alicloud.ecs.plugins.module_utils._rule_writes import AppliedChanges, PartialApplyError, apply_plan
+from ansible_collections.alicloud.ecs.plugins.module_utils._rule_module import diff_view, parse_rule_list, rule_list_spec
+from ansible_collections.alicloud.ecs.plugins.module_utils._rule_writes import (
+    APPLIED_NOTE, AppliedChanges, PartialApplyError, apply_plan, write_with_token,
+)
 from ansible_collections.alicloud.ecs.plugins.module_utils._values import RuleError, validate_client_token
 
 # Per direction: the option with its rules, and the option that purges the others.
@@ -31,13 +33,6 @@ NEW_GROUP = 'the new group'
 CREATE_TOKEN_BASE = 'alicloud.ecs.security_group'
 
 
-def rule_list_spec(direction):
-    suboptions = rule_argument_spec(direction)
-    suboptions['ip_protocol']['required'] = True
-    suboptions.update(security_group_rule_id=dict(type='str'), create_time=dict(type='str'))
-    return dict(type='list', elements='dict', options=suboptions)
-
-
 def group_argument_spec():
     spec = alicloud_argument_spec()
     spec.update(
@@ -45,7 +40,7 @@ def group_argument_spec():
         security_group_id=dict(type='str', aliases=['id', 'group_id']),
         vpc_id=dict(type='str'),
         description=dict(type='str'),
-        security_group_type=dict(type='str', choices=['normal', 'enterprise']),
+        security_group_type=dict(type='str', choices=list(_group_model.GROUP_TYPES)),
         resource_group_id=dict(type='str'),
         inner_access_policy=dict(type='str'),
         tags=dict(type='dict', aliases=['group_tags']),
@@ -61,18 +56,6 @@ def group_argument_spec():
         warn_ineffective_rules=dict(type='bool', default=True),
     )
     return spec
-
-
-def group_view(group, rules_by_direction):
-    """The ``group`` result: the keys of ali_security_group, in this collection's canonical values."""
-    if group is None:
-        return {}
-    ingress = [dict(rule.to_dict(), direction='ingress') for rule in rules_by_direction[INGRESS]]
-    egress = [dict(rule.to_dict(), direction='egress') for rule in rules_by_direction[EGRESS]]
-    return dict(group_id=group.security_group_id, id=group.security_group_id, group_name=group.name,
-                description=group.description, vpc_id=group.vpc_id, security_group_type=group.group_type,
-                resource_group_id=group.resource_group_id, inner_access_policy=group.inner_access_policy,
-                tags=_group_model.user_tags(group.tags), permissions=ingress, permissions_egress=egress)
 
 
 def group_diff_view(group, rules_by_direction):
@@ -104,8 +87,6 @@ class SecurityGroupModule(AlicloudEcsModule):
                                       'picks the newest of the existing ones')
         if params['multi_ok'] and params['security_group_id']:
             self.module.fail_json(msg='multi_ok: applies to groups found by name; it cannot be combined with security_group_id')
-        if params['state'] == 'present' and not params['security_group_id'] and not params['name']:
-            self.module.fail_json(msg='name: is required to create a group; give name (or security_group_id of an existing group)')
         policy = params['inner_access_policy']
         if policy is not None and policy.strip().lower() not in _group_model.INNER_ACCESS_POLICIES:
             self.module.fail_json(msg='inner_access_policy: %r is not valid; accepted values: accept, drop (case-insensitive)' % policy)
@@ -171,26 +152,24 @@ class SecurityGroupModule(AlicloudEcsModule):
         warnings = []
         wanted_rules = self.desired_rules(warnings)
         group = self.find_group(desired)
-        if params['state'] == 'absent':
-            self.delete(group)
-            return
         base_token = desired['client_token'] or uuid.uuid4().hex
+        if params['state'] == 'absent':
+            self.delete(group, base_token)
+            return
         if group is None:
             self.converge_new(desired, wanted_rules, warnings, base_token)
         else:
             self.converge_existing(group, desired, wanted_rules, warnings, base_token)
 
-    def delete(self, group):
+    def delete(self, group, base_token):
         self.result.update(changed=group is not None, security_group_id=group.security_group_id if group else None, group={})
         if self.module._diff:
             self.result['diff'] = dict(before=dict(security_group_id=group.security_group_id, name=group.name) if group else {}, after={})
         if group is not None and not self.module.check_mode:
-            self.write('DeleteSecurityGroup', dict(SecurityGroupId=group.security_group_id), self.module.params['client_token'] or uuid.uuid4().hex)
+            self.write('DeleteSecurityGroup', dict(SecurityGroupId=group.security_group_id), base_token)
 
     def write(self, action, query, base_token):
-        query = dict(query)
-        query['ClientToken'] = _planning.derive_client_token(base_token, action, query)
-        return self.call(action, query, write=True)
+        return write_with_token(self.call, action, query, base_token)
 
     def plan_rules(self, current_rules, wanted_rules, is_vpc, group_id, total_rule_count, warnings, emit=True):
         """{direction: ChangePlan} for the directions the task names; the limit checked over both.
@@ -240,7 +219,7 @@ class SecurityGroupModule(AlicloudEcsModule):
             analysis=analysis,
             changed=changed or any(plan.changed for plan in plans.values()),
             security_group_id=group_after.security_group_id,
-            group=group_view(group_after, rules_after),
+            group=_group_model.group_view(group_after, rules_after),
             rules=[rule.to_dict() for rule in rules_after[INGRESS]],
             rules_egress=[rule.to_dict() for rule in rules_after[EGRESS]],
             **per_direction
@@ -255,7 +234,7 @@ class SecurityGroupModule(AlicloudEcsModule):
             self.module.fail_json(msg=str(error), request_ids=self.request_ids)
         read = _groups.read_group_rules(self.call, group.security_group_id)
         group.inner_access_policy = read.inner_access_policy
-        current_rules = {INGRESS: read.ingress, EGRESS: read.egress}
+        current_rules = read.by_direction
         changes = _group_model.plan_group_changes(group, desired, self.module.params['purge_tags'])
         plans = self.plan_rules(current_rules, wanted_rules, read.is_vpc, group.security_group_id, read.total_rule_count, warnings)
         after = _group_model.group_after(group, changes)
@@ -272,39 +251,42 @@ class SecurityGroupModule(AlicloudEcsModule):
         if planned.group_type == 'enterprise' and desired['inner_access_policy'] == 'accept':
             self.module.fail_json(msg='inner_access_policy: an enterprise security group always isolates its members; only drop is accepted')
         no_rules = {INGRESS: [], EGRESS: []}
-        changes = _group_model.GroupChanges(inner_access_policy=desired['inner_access_policy']
-                                            if desired['inner_access_policy'] not in (None, 'accept') and planned.group_type != 'enterprise' else None)
+        changes = _group_model.plan_group_changes(planned, desired)
         # Every rule is checked against the group to be before it is created: a mistake must not leave a group behind.
         plans = self.plan_rules(no_rules, wanted_rules, bool(desired['vpc_id']), NEW_GROUP, 0, list(warnings), emit=self.module.check_mode)
         if self.module.check_mode:
             self.report(None, _group_model.group_after(planned, changes), no_rules, plans, True)
             return
-        group_id = self.create(desired)
+        group_id, read = self.create(desired)
         planned.security_group_id = group_id
-        read = _groups.read_group_rules(self.call, group_id)
-        current_rules = {INGRESS: read.ingress, EGRESS: read.egress}
+        current_rules = read.by_direction
         planned.inner_access_policy = read.inner_access_policy or 'accept'
         plans = self.plan_rules(current_rules, wanted_rules, read.is_vpc, group_id, read.total_rule_count, warnings)
         self.report(None, _group_model.group_after(planned, changes), current_rules, plans, True)
         self.apply(group_id, changes, plans, base_token)
 
     def create(self, desired):
-        """CreateSecurityGroup with a token derived from the task, so that a repeated create finds the first group."""
+        """CreateSecurityGroup with a token derived from the task, so that a repeated create finds the first group.
+
+        Returns the new group's ID and its first read (GroupRules).
+        """
         query = _group_model.create_params(desired)
         # How many groups of this name exist is part of the token: with multi_ok, every further group is a
         # different create, while the same task repeated after a lost answer sends the same token.
         token_base = '%s|%s|%s|%d' % (desired['client_token'] or CREATE_TOKEN_BASE, self.module.params['region'],
                                       json.dumps(query, sort_keys=True), self.existing_same_name)
-        body = self.write('CreateSecurityGroup', query, token_base)
-        group_id = body.get('SecurityGroupId')
+        group_id = self.write('CreateSecurityGroup', query, token_base).get('SecurityGroupId')
         self.done.append('created %s' % group_id)
-        if not _groups.describe_groups(self.call, SecurityGroupIds=json.dumps([group_id])):
-            # The token was answered with a group that has been deleted since (the same task run before a
-            # delete): this is a new life of the group, so create it with a token of its own.
-            body = self.write('CreateSecurityGroup', query, '%s|%s' % (token_base, uuid.uuid4().hex))
-            group_id = body.get('SecurityGroupId')
-            self.done[-1] = 'created %s' % group_id
-        return group_id
+        try:
+            return group_id, _groups.read_group_rules(self.call, group_id)
+        except ApiError as error:
+            if error.code != 'InvalidSecurityGroupId.NotFound':
+                raise
+        # The token was answered with a group that has been deleted since (the same task run before a
+        # delete): this is a new life of the group, so create it with a token of its own.
+        group_id = self.write('CreateSecurityGroup', query, '%s|%s' % (token_base, uuid.uuid4().hex)).get('SecurityGroupId')
+        self.done[-1] = 'created %s' % group_id
+        return group_id, _groups.read_group_rules(self.call, group_id)
 
     def apply(self, group_id, changes, plans, base_token):
         """Write what differs: attributes, policy, tags, then rule removals in both directions, then additions."""
@@ -337,7 +319,7 @@ class SecurityGroupModule(AlicloudEcsModule):
             for key in ('added', 'removed', 'updated'):
                 self.result[key] = dict((direction.name, getattr(applied[direction], key) if direction in applied else [])
                                         for direction in (INGRESS, EGRESS))
-            self.fail_api(error, note='changes applied before the failure: %s' % '; '.join(done) if done else None)
+            self.fail_api(error, note=APPLIED_NOTE % '; '.join(done) if done else None)
 
 
 def run_security_group_module(module_class):

@@ -23,11 +23,10 @@ class GroupLookupError(ValueError):
 class GroupRules:
     """What one read of a group tells: its network type, its rules per direction and its total rule count."""
 
-    def __init__(self, security_group_id, vpc_id, egress, ingress, total_rule_count, inner_access_policy=None):
+    def __init__(self, security_group_id, vpc_id, by_direction, total_rule_count, inner_access_policy=None):
         self.security_group_id = security_group_id
         self.vpc_id = vpc_id
-        self.egress = egress
-        self.ingress = ingress
+        self.by_direction = by_direction  # {Direction: canonical rules, sorted}
         self.total_rule_count = total_rule_count
         self.inner_access_policy = inner_access_policy
 
@@ -36,7 +35,7 @@ class GroupRules:
         return bool(self.vpc_id)
 
     def rules(self, direction):
-        return self.egress if direction is EGRESS else self.ingress
+        return self.by_direction[direction]
 
 
 def _pages(call, action, query):
@@ -72,7 +71,7 @@ def read_group_rules(call, security_group_id):
         direction = INGRESS if str(item.get('Direction') or '').lower() == 'ingress' else EGRESS
         by_direction[direction].append(rule_from_api(direction, item, bool(vpc_id)))
     policy = pages[0].get('InnerAccessPolicy')
-    return GroupRules(security_group_id, vpc_id, sorted_rules(by_direction[EGRESS]), sorted_rules(by_direction[INGRESS]),
+    return GroupRules(security_group_id, vpc_id, dict((direction, sorted_rules(rules)) for direction, rules in by_direction.items()),
                       len(permissions), policy.lower() if policy else None)
 
 
@@ -95,16 +94,25 @@ def groups_named(call, name, vpc_id=None):
             if group.get('SecurityGroupName') == name and (not vpc_id or group.get('VpcId') == vpc_id)]
 
 
-def find_group_id(call, name, vpc_id=None):
-    """The ID of the one group called ``name`` (in ``vpc_id`` when given), read with DescribeSecurityGroups."""
-    matches = [group.get('SecurityGroupId') for group in groups_named(call, name, vpc_id)]
+def find_group(call, name, vpc_id=None, name_option='security_group_name', id_option='security_group_id'):
+    """The DescribeSecurityGroups entry of the one group called ``name`` (in ``vpc_id`` when given).
+
+    The options are named as the calling module names them, so that its user reads a message about their own task.
+    """
+    matches = groups_named(call, name, vpc_id)
     where = ' in VPC %s' % vpc_id if vpc_id else ''
     if not matches:
-        raise GroupLookupError('security_group_name: no security group named %r%s in this region' % (name, where))
+        raise GroupLookupError('%s: no security group named %r%s in this region' % (name_option, name, where))
     if len(matches) > 1:
-        raise GroupLookupError('security_group_name: %d security groups are named %r%s (%s); give security_group_id%s'
-                               % (len(matches), name, where, ', '.join(sorted(matches)), '' if vpc_id else ' or vpc_id'))
+        raise GroupLookupError('%s: %d security groups are named %r%s (%s); give %s%s'
+                               % (name_option, len(matches), name, where, ', '.join(sorted(group.get('SecurityGroupId') for group in matches)),
+                                  id_option, '' if vpc_id else ' or vpc_id'))
     return matches[0]
+
+
+def find_group_id(call, name, vpc_id=None):
+    """The ID of the one group called ``name`` (in ``vpc_id`` when given), read with DescribeSecurityGroups."""
+    return find_group(call, name, vpc_id).get('SecurityGroupId')
 
 
 def group_argument_spec():
@@ -128,6 +136,7 @@ EMPTY_OPTION_HINTS = dict(
     security_group_name='give the exact name of a security group or use security_group_id',
     vpc_id='give the VPC of the group named by security_group_name, or leave vpc_id out',
     security_group_ids='give security group IDs (sg-...); an empty list asks for no group',
+    security_group_names='give the exact names of security groups',
 )
 
 
@@ -140,9 +149,10 @@ def check_group_options(params):
         value = params.get(option)
         if value is not None and not value.strip():
             raise GroupLookupError('%s: is empty; %s' % (option, EMPTY_OPTION_HINTS[option]))
-    for index, value in enumerate(params.get('security_group_ids') or []):
-        if not value.strip():
-            raise GroupLookupError('security_group_ids: element %d is empty; %s' % (index, EMPTY_OPTION_HINTS['security_group_ids']))
+    for option in ('security_group_ids', 'security_group_names'):
+        for index, value in enumerate(params.get(option) or []):
+            if not value.strip():
+                raise GroupLookupError('%s: element %d is empty; %s' % (option, index, EMPTY_OPTION_HINTS[option]))
 
 
 def target_group_id(call, params):

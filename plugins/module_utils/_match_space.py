@@ -81,9 +81,6 @@ class Intervals:
                 out.append((start, high))
         return Intervals(out)
 
-    def first(self):
-        return self.spans[0][0]
-
     def meets(self, other):
         """Whether the two sets share a member (cheaper than building the intersection)."""
         if not self.spans or not other.spans or self.spans[-1][1] < other.spans[0][0] or other.spans[-1][1] < self.spans[0][0]:
@@ -155,10 +152,12 @@ FULL_PORTS = Intervals.of(1, PORT_MAX)
 
 
 class Box:
-    """The flows one rule matches; every dimension supports &, - and truth."""
+    """The flows one rule matches; every dimension supports &, - and truth.
+
+    Dimensions: protocols, ports, remote, local, source ports, NIC types, then one membership per token.
+    """
 
     __slots__ = ('dims',)
-    NAMES = ('protocols', 'ports', 'remote', 'local', 'source_ports', 'nic_types')  # then one per token
 
     def __init__(self, dims):
         self.dims = tuple(dims)
@@ -190,13 +189,6 @@ class Box:
                 dims = [self.dims[j] & other.dims[j] for j in range(index)] + [rest] + list(self.dims[index + 1:])
                 pieces.append(Box(dims))
         return pieces
-
-    def as_dict(self):
-        return dict(zip(self.NAMES, self.dims))
-
-    @property
-    def memberships(self):
-        return self.dims[len(self.NAMES):]
 
 
 def subtract(region, other):

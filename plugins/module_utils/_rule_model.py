@@ -87,7 +87,6 @@ EGRESS = Direction(name='egress', peer_side='dest', local_side='source', peer_no
 INGRESS = Direction(name='ingress', peer_side='source', local_side='dest', peer_noun='source', preposition='from',
                     authorize_action='AuthorizeSecurityGroup', revoke_action='RevokeSecurityGroup',
                     modify_action='ModifySecurityGroupRule')
-DIRECTIONS = (EGRESS, INGRESS)
 
 
 @dataclass(frozen=True)
@@ -148,10 +147,13 @@ class Rule:
         return self.peer_cidr_ip or self.peer_ipv6_cidr_ip or self.peer_group_id or self.peer_prefix_list_id
 
     def summary(self):
-        """A short human description, used in messages."""
-        return '%s %s %s %s (%s, priority %d, %s)' % (
+        """A short human description, used in messages: rules of different identity get different summaries."""
+        local = self.local_cidr_ip or self.local_ipv6_cidr_ip
+        local_parts = ''.join((', %s %s' % (self.direction.local_side, local) if local else '',
+                               ', source ports %s' % self.source_port_range if self.source_port_range else ''))
+        return '%s %s %s %s (%s, priority %d, %s%s)' % (
             self.policy, self.ip_protocol, self.direction.preposition, self.peer or '?', self.port_range, self.priority,
-            self.nic_type or 'default nic')
+            self.nic_type or 'default nic', local_parts)
 
 
 def parse_rule(direction, options, where='', warnings=None):

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import uuid
 
-from ansible_collections.alicloud.ecs.plugins.module_utils import _filters, _flow_analysis, _groups, _planning
+from ansible_collections.alicloud.ecs.plugins.module_utils import _flow_analysis, _groups, _planning
 from ansible_collections.alicloud.ecs.plugins.module_utils._base import (
     AlicloudAnsibleModule, AlicloudEcsModule, alicloud_argument_spec,
 )
@@ -28,17 +28,22 @@ def rule_argument_spec(direction):
     return spec
 
 
+def rule_list_spec(direction):
+    """A list of rules of ``direction``; the keys a returned rule also has are accepted, so results can be fed back."""
+    suboptions = rule_argument_spec(direction)
+    suboptions['ip_protocol']['required'] = True
+    suboptions.update(security_group_rule_id=dict(type='str'), create_time=dict(type='str'))
+    return dict(type='list', elements='dict', options=suboptions)
+
+
 def rule_module_argument_spec(direction):
     spec = alicloud_argument_spec()
     spec.update(rule_argument_spec(direction))
-    rule_suboptions = rule_argument_spec(direction)
-    rule_suboptions['ip_protocol']['required'] = True
-    rule_suboptions.update(security_group_rule_id=dict(type='str'), create_time=dict(type='str'))
     spec.update(_groups.group_argument_spec())
     spec.update(
         state=dict(type='str', choices=['present', 'absent'], default='present'),
         purge_rules=dict(type='bool', default=False),
-        rules=dict(type='list', elements='dict', options=rule_suboptions),
+        rules=rule_list_spec(direction),
         client_token=dict(type='str', no_log=False),
         warn_ineffective_rules=dict(type='bool', default=True),
     )
@@ -152,49 +157,6 @@ def run_rule_module(module_class):
         argument_spec=rule_module_argument_spec(direction),
         mutually_exclusive=[('rules', name) for name in direction.settable_options] + _groups.GROUP_OPTION_RULES['mutually_exclusive'],
         required_one_of=_groups.GROUP_OPTION_RULES['required_one_of'],
-        required_by=_groups.GROUP_OPTION_RULES['required_by'],
-        supports_check_mode=True,
-    )
-    module_class(module).execute()
-
-
-class RuleInfoModule(AlicloudEcsModule):
-    """A module that lists the rules of one direction of one or more groups, optionally filtered."""
-
-    DIRECTION = None
-
-    def run_module(self):
-        params = self.module.params
-        try:
-            filters = _filters.parse_filters(self.DIRECTION, params)
-        except RuleError as error:
-            self.module.fail_json(msg=str(error))
-        try:
-            _groups.check_group_options(params)
-            if params['security_group_ids'] is not None:
-                group_ids = params['security_group_ids']
-            else:
-                group_ids = [_groups.target_group_id(self.call, params)]
-        except _groups.GroupLookupError as error:
-            self.module.fail_json(msg=str(error), request_ids=self.request_ids)
-
-        groups = []
-        for group_id in dict.fromkeys(group_ids):
-            group = _groups.read_group_rules(self.call, group_id)
-            rules = [rule.to_dict() for rule in group.rules(self.DIRECTION) if _filters.rule_matches(rule, filters)]
-            groups.append(dict(security_group_id=group_id, vpc_id=group.vpc_id, total_rule_count=group.total_rule_count, rules=rules))
-        self.result.update(security_groups=groups, rules=[rule for group in groups for rule in group['rules']])
-
-
-def run_rule_info_module(module_class):
-    spec = alicloud_argument_spec()
-    spec.update(_groups.group_argument_spec())
-    spec.update(security_group_ids=dict(type='list', elements='str'))
-    spec.update(_filters.filter_argument_spec(module_class.DIRECTION))
-    module = AlicloudAnsibleModule(
-        argument_spec=spec,
-        required_one_of=[('security_group_id', 'security_group_ids', 'security_group_name')],
-        mutually_exclusive=[('security_group_id', 'security_group_ids', 'security_group_name')],
         required_by=_groups.GROUP_OPTION_RULES['required_by'],
         supports_check_mode=True,
     )

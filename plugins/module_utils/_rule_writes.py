@@ -10,6 +10,15 @@ from ansible_collections.alicloud.ecs.plugins.module_utils import _planning, _wi
 from ansible_collections.alicloud.ecs.plugins.module_utils._base import ApiError
 
 
+# The end of a failure's message when writes before it changed something.
+APPLIED_NOTE = 'changes applied before the failure: %s'
+
+
+def write_with_token(call, action, query, base_token):
+    """One write whose ClientToken derives from ``base_token`` and its own parameters: a retry of it is applied once."""
+    return call(action, dict(query, ClientToken=_planning.derive_client_token(base_token, action, query)), write=True)
+
+
 class AppliedChanges:
     """The rules written so far, in the form the modules return them."""
 
@@ -40,7 +49,7 @@ class PartialApplyError(Exception):
         """What the failure message adds, or None when nothing was changed."""
         if not self.applied:
             return None
-        return 'changes applied before the failure: %s' % self.applied.summary()
+        return APPLIED_NOTE % self.applied.summary()
 
 
 ALL_STEPS = ('update', 'revoke', 'authorize')
@@ -61,9 +70,7 @@ def apply_plan(call, direction, plan, group_id, base_token, applied=None, steps=
     authorize = plan.authorize if 'authorize' in steps else []
 
     def write(action, query):
-        query = dict(query, SecurityGroupId=group_id)
-        query['ClientToken'] = _planning.derive_client_token(base_token, action, query)
-        call(action, query, write=True)
+        write_with_token(call, action, dict(query, SecurityGroupId=group_id), base_token)
 
     try:
         for rule, description in update:

@@ -59,7 +59,7 @@ def normalize_protocol(value, option='ip_protocol'):
     return lowered
 
 
-def normalize_port_range(value, protocol, option='port_range', required=True):
+def normalize_port_range(value, protocol, option='port_range'):
     """Return 'a/b' for tcp/udp and '-1/-1' for the portless protocols.
 
     A port range given for icmp, gre, all or icmpv6 other than -1/-1 is an error rather than being
@@ -71,8 +71,6 @@ def normalize_port_range(value, protocol, option='port_range', required=True):
             return ANY_PORT
         raise RuleError(option, '%r is not valid for protocol %s, which has no ports; omit it or use -1/-1' % (text, protocol))
     if text is None:
-        if not required:
-            return None
         raise RuleError(option, 'is required for protocol %s; use start/end, e.g. 80/80 or 1024/65535' % protocol)
     match = _PORT_RANGE.match(text)
     if not match:
@@ -127,17 +125,32 @@ def normalize_policy(value, option='policy'):
     return lowered
 
 
+def whole_number(value, option, expected):
+    """`value` (a number or its text) as an int; a boolean or other text fails, saying what was `expected`."""
+    if not isinstance(value, bool):
+        try:
+            return int(str(value).strip())
+        except ValueError:
+            pass
+    raise RuleError(option, '%r is not %s' % (value, expected))
+
+
 def normalize_priority(value, option='priority'):
     if value is None or (isinstance(value, str) and not value.strip()):
         return 1
-    if isinstance(value, bool):
-        raise RuleError(option, '%r is not an integer from 1 to 100' % (value,))
-    try:
-        number = int(str(value).strip())
-    except ValueError:
-        raise RuleError(option, '%r is not an integer from 1 to 100' % (value,)) from None
+    number = whole_number(value, option, 'an integer from 1 to 100')
     if not 1 <= number <= 100:
         raise RuleError(option, '%d is out of range; use an integer from 1 (highest) to 100 (lowest)' % number)
+    return number
+
+
+def normalize_port(value, option='port'):
+    """One port, 1 to 65535, or None when absent."""
+    if value is None:
+        return None
+    number = whole_number(value, option, 'a port number from 1 to 65535')
+    if not 1 <= number <= 65535:
+        raise RuleError(option, '%d is not a port number from 1 to 65535' % number)
     return number
 
 

@@ -18,6 +18,7 @@ author:
   - alicloud.ecs maintainers (@alicloud-ecs)
 extends_documentation_fragment:
   - alicloud.ecs.alicloud
+  - alicloud.ecs.rule_info
 attributes:
   check_mode:
     support: full
@@ -26,40 +27,6 @@ attributes:
     support: none
     description: The module changes nothing, so there is no diff.
 options:
-  security_group_id:
-    description:
-      - ID of the security group.
-      - Exactly one of O(security_group_id), O(security_group_ids) and O(security_group_name) is required.
-    type: str
-  security_group_ids:
-    description:
-      - IDs of several security groups; their rules are returned per group in RV(security_groups).
-      - An empty list asks for no group and returns empty RV(security_groups) and RV(rules) without an API call,
-        so that a list built by a filter that matched nothing does no harm. An empty string in the list fails.
-    type: list
-    elements: str
-  security_group_name:
-    description:
-      - Name of the security group, looked up with DescribeSecurityGroups. It must match exactly one group in the
-        region (in O(vpc_id), when given).
-    type: str
-  vpc_id:
-    description:
-      - VPC of the group named by O(security_group_name).
-    type: str
-  ip_protocol:
-    description:
-      - Keep only rules of this protocol (case-insensitive; C(tcp), C(udp), C(icmp), C(gre), C(all), C(icmpv6) or
-        a protocol number).
-    type: str
-  policy:
-    description:
-      - Keep only C(accept) or only C(drop) rules (case-insensitive).
-    type: str
-  nic_type:
-    description:
-      - Keep only C(internet) or only C(intranet) rules.
-    type: str
   dest_cidr_ip:
     description:
       - Keep only rules to this IPv4 destination (C(10.0.0.1) matches C(10.0.0.1/32)).
@@ -76,11 +43,6 @@ options:
     description:
       - Keep only rules to this prefix list.
     type: str
-  port:
-    description:
-      - Keep only rules that apply to traffic to this port, that is C(tcp) and C(udp) rules whose port range
-        contains it, and C(all) rules.
-    type: int
 """
 
 EXAMPLES = r"""
@@ -165,7 +127,7 @@ request_ids:
 """
 
 from ansible_collections.alicloud.ecs.plugins.module_utils._rule_model import EGRESS
-from ansible_collections.alicloud.ecs.plugins.module_utils._rule_module import RuleInfoModule, run_rule_info_module
+from ansible_collections.alicloud.ecs.plugins.module_utils._rule_info_module import RuleInfoModule, run_rule_info_module
 
 
 class SecurityGroupEgressInfo(RuleInfoModule):

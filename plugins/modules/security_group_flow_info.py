@@ -53,7 +53,7 @@ options:
     elements: str
   vpc_id:
     description:
-      - VPC of the groups named in O(security_group_names).
+      - VPC of the groups named in O(security_group_names); requires O(security_group_names).
     type: str
   flows:
     description:
@@ -154,6 +154,11 @@ flows:
       description: Rules of higher precedence whose match cannot be told, each with C(reason).
       type: list
       elements: dict
+    verdict_if_unknown_rules_do_not_match:
+      description:
+        - When RV(flows[].verdict) is C(undetermined), the verdict should none of the RV(flows[].unknown) rules match the flow.
+      returned: when RV(flows[].unknown) is not empty
+      type: str
     default:
       description: When no rule decided, the default's C(policy), C(reason) and documented C(source).
       type: dict

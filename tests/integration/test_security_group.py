@@ -45,6 +45,9 @@ def test_a_groups_whole_life(fresh, runner):
     assert stored['name'] == 'it-web' and stored['tags'] == {'team': 'web', 'env': 'test'}
     print('create calls: %s' % actions(fresh))
     assert actions(fresh, writes_only=True) == ['CreateSecurityGroup', 'AuthorizeSecurityGroup', 'AuthorizeSecurityGroupEgress']
+    # The lookup by name, the create, one read of the new group (it tells a group deleted since), the rules.
+    assert actions(fresh) == ['DescribeSecurityGroups', 'CreateSecurityGroup', 'DescribeSecurityGroupAttribute',
+                              'AuthorizeSecurityGroup', 'AuthorizeSecurityGroupEgress']
 
     fresh.clear_log()
     again = task(runner, WEB)
@@ -226,3 +229,30 @@ def test_the_info_module_lists_filters_and_feeds_back_without_change(fresh, runn
     assert blank.failed and blank.result['msg'].startswith('security_group_ids: element 0 is empty')
     bad = info(runner, dict(filters=dict(vpc_id='vpc-x')))
     assert bad.failed and bad.result['msg'].startswith('filters: VpcId is set by the module')
+    unnamed = info(runner, dict(filters={'not a name': 'x'}))
+    assert unnamed.failed and unnamed.result['msg'] == "filters: 'not a name' is not a DescribeSecurityGroups parameter name"
+    blank_vpc = info(runner, dict(vpc_id=''))
+    assert blank_vpc.failed and blank_vpc.result['msg'].startswith('vpc_id: is empty')
+
+
+def test_deleting_a_group_that_is_not_there_changes_nothing(fresh, runner):
+    run = task(runner, dict(security_group_id='sg-gone', state='absent'), diff=True)
+    assert not run.failed, run.output
+    assert run.result['changed'] is False and run.result['security_group_id'] is None
+    assert actions(fresh) == ['DescribeSecurityGroups']
+
+
+def test_rules_that_can_never_take_effect_are_named_per_list(fresh, runner):
+    shadowing = dict(name='it-shadow', vpc_id=VPC, rules=[
+        dict(ip_protocol='tcp', port_range='22/22', source_cidr_ip='10.0.0.0/8', priority=5),
+        dict(ip_protocol='all', source_cidr_ip='0.0.0.0/0', policy='drop', priority=1)])
+    run = task(runner, shadowing)
+    assert not run.failed, run.output
+    (shadowed,) = run.result['analysis']['ingress']['shadowed']
+    print('shadowed: %s' % shadowed['rule']['summary'])
+    assert shadowed['rule']['summary'] == 'accept tcp from 10.0.0.0/8 (22/22, priority 5, intranet)'
+    assert run.result['analysis']['egress'] == dict(shadowed=[], redundant=[], overridden_accepts=[])
+    assert 'can never take effect' in ' '.join(run.output.split())
+    quiet = task(runner, dict(shadowing, warn_ineffective_rules=False))
+    assert quiet.result['changed'] is False and quiet.result['analysis']['ingress']['shadowed']
+    assert 'can never take effect' not in quiet.output

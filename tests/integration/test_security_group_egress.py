@@ -170,6 +170,8 @@ def test_purging_first_lets_a_full_group_swap_rules(fresh, runner):
     (dict(ip_protocol='tcp', port_range='22/22', ipv6_dest_cidr_ip='10.0.0.0/8'), 'ipv6_dest_cidr_ip: '),
     (dict(ip_protocol='tcp', port_range='22/22', dest_cidr_ip='10.0.0.0/8', rules=[]), 'mutually exclusive'),
     (dict(ip_protocol='tcp', port_range='22/22', dest_cidr_ip='10.0.0.0/8', purge_rules=True), 'purge_rules: requires rules'),
+    (dict(rules=[dict(ip_protocol='tcp', port_range='22/22', dest_cidr_ip='10.0.0.0/8')], purge_rules=True, state='absent'),
+     'purge_rules: applies only with state=present'),
     (dict(rules=[dict(ip_protocol='tcp', port_range='22', dest_cidr_ip='10.0.0.0/8', description='a'),
                  dict(ip_protocol='TCP', port_range='22/22', dest_cidr_ip='10.0.0.0/8', description='b')]), 'rules[1].description'),
     (dict(ip_protocol='tcp', port_range='22/22', dest_group_id=GROUP), 'must differ from security_group_id'),

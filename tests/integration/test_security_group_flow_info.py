@@ -61,6 +61,8 @@ def test_without_flows_the_findings_name_the_rules_that_never_take_effect(seeded
     assert len(overridden['accept_rules']) == 2 and all(rule['entirely'] for rule in overridden['accept_rules'])
     assert run.result['findings']['ingress'] == dict(shadowed=[], redundant=[], overridden_accepts=[])
     assert run.result['security_groups'] == [dict(security_group_id=GROUP, security_group_type='normal', inner_access_policy='accept')]
+    # The name lookup's answer gives the group's type: one list call, one read, as by ID.
+    assert [entry['action'] for entry in seeded.requests()] == ['DescribeSecurityGroups', 'DescribeSecurityGroupAttribute']
 
 
 def test_a_group_rule_makes_the_verdict_depend_on_membership(fresh, runner):
@@ -87,6 +89,11 @@ def test_several_groups_are_evaluated_as_one_list(fresh, runner):
     (dict(security_group_ids=[GROUP], flows=[dict(direction='egress', protocol='tcp', remote='nowhere', port=1)]), 'flows[0].remote: '),
     (dict(security_group_ids=[]), 'security_group_ids: give at least one group'),
     (dict(security_group_ids=['sg-missing']), 'security_group_ids: no security group sg-missing'),
+    (dict(security_group_names=['']), 'security_group_names: element 0 is empty'),
+    (dict(security_group_names=['no-such-group']), "security_group_names: no security group named 'no-such-group'"),
+    (dict(security_group_names=['demo-app'], vpc_id=''), 'vpc_id: is empty'),
+    (dict(security_group_ids=[GROUP], vpc_id='vpc-demo-1'), "missing parameter(s) required by 'vpc_id': security_group_names"),
+    (dict(security_group_ids=[GROUP, 'sg-demo-enterprise']), 'security_group_ids: an instance cannot be in normal and enterprise'),
 ])
 def test_bad_input_names_the_option(fresh, runner, args, fragment):
     run = flow_info(runner, args)

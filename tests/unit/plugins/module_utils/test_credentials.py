@@ -32,6 +32,10 @@ def test_assume_role_with_defaults_and_in_the_peers_dict_form():
     assert nested.assume_role == _credentials.AssumeRole(ROLE, 'deploy', 1800, '{"Version": "1"}', None)
     assert nested.source == 'chain'
     assert credential_plan(dict(ecs_role_name='ecs-role', assume_role_arn=ROLE, sts_endpoint='127.0.0.1:8443')).sts_endpoint == '127.0.0.1:8443'
+    # The dictionary's external_id takes the place of the flat one, which may otherwise join the dictionary form.
+    both = credential_plan(dict(assume_role=dict(role_arn=ROLE, external_id='from-dict'), assume_role_external_id='flat'))
+    assert both.assume_role.external_id == 'from-dict'
+    assert credential_plan(dict(assume_role=dict(role_arn=ROLE), assume_role_external_id='flat')).assume_role.external_id == 'flat'
 
 
 @pytest.mark.parametrize('options, message', [
@@ -53,6 +57,12 @@ def test_assume_role_with_defaults_and_in_the_peers_dict_form():
     (dict(assume_role_arn=ROLE, sts_endpoint='http://127.0.0.1:8080'), "sts_endpoint: 'http://127.0.0.1:8080': the credentials library reaches STS over HTTPS"),
     (dict(assume_role_arn=ROLE, sts_endpoint='https://user@sts.aliyuncs.com'), 'sts_endpoint: '),
     (dict(assume_role_arn=ROLE, sts_endpoint='https://sts.aliyuncs.com/path'), 'is not a host name'),
+    # Checked as the endpoint option is: no empty query or fragment, no control characters.
+    (dict(assume_role_arn=ROLE, sts_endpoint='sts.aliyuncs.com?'), "sts_endpoint: 'sts.aliyuncs.com?' is not a host name"),
+    (dict(assume_role_arn=ROLE, sts_endpoint='https://sts.aliyuncs.com/#'), 'sts_endpoint: '),
+    (dict(assume_role_arn=ROLE, sts_endpoint='sts.aliyuncs\x00.com'), 'sts_endpoint: '),
+    (dict(assume_role_arn=ROLE, assume_role_policy='{"Statement": "%s"}' % ('x' * 2048)),
+     'assume_role_policy: is 2065 characters long; STS takes at most 2048'),
 ])
 def test_conflicts_and_mistakes_name_the_options(options, message):
     with pytest.raises(CredentialOptionError) as error:

@@ -7,13 +7,15 @@ arithmetic against a brute-force reference that evaluates flows one by one."""
 
 from __future__ import annotations
 
+import ipaddress
+
 import pytest
 from hypothesis import HealthCheck, assume, given, settings, strategies as st
 
 from ansible_collections.alicloud.ecs.plugins.module_utils import _flow_analysis as fa
 from ansible_collections.alicloud.ecs.plugins.module_utils._match_space import rule_region, tokens_of
 from ansible_collections.alicloud.ecs.plugins.module_utils._rule_model import EGRESS, INGRESS, parse_rule, resolve_rule
-from ansible_collections.alicloud.ecs.plugins.module_utils._values import RuleError
+from ansible_collections.alicloud.ecs.plugins.module_utils._values import PORT_PROTOCOLS, RuleError
 
 NORMAL = [fa.GroupContext('sg-self', 'normal', 'accept')]
 ENTERPRISE = [fa.GroupContext('sg-self', 'enterprise', None)]
@@ -33,6 +35,88 @@ def flow(**options):
 
 def summaries(entries):
     return [entry['rule']['summary'] for entry in entries]
+
+
+# --- the plain reference: each rule read as it is written, one flow at a time ------------------------------
+
+BOX_DIMENSIONS = ('protocols', 'ports', 'remote', 'local', 'source_ports', 'nic_types')  # then one per token
+
+
+def _in_range(value, text):
+    low, high = (int(bound) for bound in text.split('/'))
+    return low < 0 or low <= value <= high
+
+
+def _in_network(address, cidr):
+    network = ipaddress.ip_network(cidr, strict=False)
+    return address.version == network.version and address in network
+
+
+def match_rule(rule, flow, prefix_lists=None):
+    """(MATCH | NO_MATCH | UNKNOWN, why) for one canonical rule and one flow, read straight off the rule.
+
+    The plain reference that the tests hold both the set arithmetic and the compiled RuleTable to.
+    """
+    if rule.ip_protocol != 'all' and rule.ip_protocol != flow.protocol:
+        return fa.NO_MATCH, 'protocol'
+    if rule.ip_protocol in PORT_PROTOCOLS and not _in_range(flow.port, rule.port_range):
+        return fa.NO_MATCH, 'port'
+    if rule.nic_type and rule.nic_type != flow.nic_type:
+        return fa.NO_MATCH, 'nic type'
+    unknown = []
+    if rule.peer_cidr_ip or rule.peer_ipv6_cidr_ip:
+        if not _in_network(flow.remote, rule.peer_cidr_ip or rule.peer_ipv6_cidr_ip):
+            return fa.NO_MATCH, 'address'
+    elif rule.peer_group_id:
+        if flow.remote_groups is None:
+            unknown.append('depends on membership of %s' % rule.peer_group_id)
+        elif rule.peer_group_id not in flow.remote_groups:
+            return fa.NO_MATCH, 'group membership'
+    elif rule.peer_prefix_list_id:
+        entries = (prefix_lists or {}).get(rule.peer_prefix_list_id)
+        if entries is None:
+            unknown.append('depends on the entries of prefix list %s, which were not resolved' % rule.peer_prefix_list_id)
+        elif not any(_in_network(flow.remote, cidr) for cidr in entries):
+            return fa.NO_MATCH, 'prefix list'
+    local_range = rule.local_cidr_ip or rule.local_ipv6_cidr_ip
+    if local_range:
+        if flow.local is None:
+            unknown.append('depends on the local address, which the flow does not give')
+        elif not _in_network(flow.local, local_range):
+            return fa.NO_MATCH, 'local address'
+    if rule.source_port_range:
+        if flow.source_port is None:
+            unknown.append('depends on the source port, which the flow does not give')
+        elif not _in_range(flow.source_port, rule.source_port_range):
+            return fa.NO_MATCH, 'source port'
+    if unknown:
+        return fa.UNKNOWN, '; '.join(unknown)
+    return fa.MATCH, ''
+
+
+def witness(box, tokens):
+    """One flow inside a box, as parse_flow options, or None when the box holds no flow a packet can be
+    (its remote and local addresses of different families)."""
+    dims = dict(zip(BOX_DIMENSIONS, box.dims))
+    for family in (4, 6):
+        remote = dims['remote'].v4 if family == 4 else dims['remote'].v6
+        local = dims['local'].v4 if family == 4 else dims['local'].v6
+        if not (remote and local):
+            continue
+        protocols = sorted(protocol for protocol in dims['protocols']
+                           if not (protocol == 'icmp' and family == 6 or protocol == 'icmpv6' and family == 4))
+        if not protocols:
+            continue
+        protocol = protocols[0]
+        make = ipaddress.IPv6Address if family == 6 else ipaddress.IPv4Address
+        address, local_address = make(remote.spans[0][0]), make(local.spans[0][0])
+        options = dict(protocol=protocol if protocol != 'other' else '132', remote=str(address), local=str(local_address),
+                       source_port=dims['source_ports'].spans[0][0], nic_type=sorted(dims['nic_types'])[0],
+                       remote_groups=[token for token, member in zip(tokens, box.dims[len(BOX_DIMENSIONS):]) if False not in member])
+        if protocol in PORT_PROTOCOLS:
+            options['port'] = dims['ports'].spans[0][0]
+        return options
+    return None
 
 
 # --- the evaluator ------------------------------------------------------------------------------------
@@ -97,6 +181,31 @@ def test_several_groups_are_one_list():
         fa.evaluate('egress', [], flow(protocol='icmp', remote='192.0.2.1'), [fa.GroupContext('sg-a'), fa.GroupContext('sg-b', 'enterprise')])
 
 
+def test_rules_that_differ_only_in_their_local_side_are_told_apart_in_the_findings():
+    # Found by the property test below: summaries left out the source ports and the local address, so a rule
+    # that decides flows could not be told from a shadowed one with the same summary.
+    cover = rule(ip_protocol='tcp', port_range='1/65535', source_port_range='1/10', dest_group_id='sg-a', priority=1)
+    narrow = rule(ip_protocol='tcp', port_range='1/65535', source_port_range='1/10', dest_group_id='sg-a', policy='drop', priority=2)
+    wide = rule(ip_protocol='tcp', port_range='1/65535', dest_group_id='sg-a', policy='drop', priority=2)
+    found = fa.findings('egress', tagged(cover, narrow, wide), NORMAL)
+    print('shadowed: %s' % summaries(found['shadowed']))
+    assert summaries(found['shadowed']) == ['drop tcp to sg-a (1/65535, priority 2, intranet, source ports 1/10)']
+    assert wide.summary() == 'drop tcp to sg-a (1/65535, priority 2, intranet)'
+    local = rule(direction=INGRESS, ip_protocol='tcp', port_range='22', source_cidr_ip='10.0.0.0/8', dest_cidr_ip='192.168.0.1')
+    assert local.summary() == 'accept tcp from 10.0.0.0/8 (22/22, priority 1, intranet, dest 192.168.0.1/32)'
+
+
+def test_normal_and_enterprise_together_fail_the_findings_too():
+    # Not only flows that reach the default: the findings weigh every rule against the default as well.
+    drop = ('sg-a', rule(ip_protocol='tcp', port_range='22', dest_cidr_ip='0.0.0.0/0', policy='drop'))
+    mixed = [fa.GroupContext('sg-a'), fa.GroupContext('sg-b', 'enterprise')]
+    with pytest.raises(RuleError, match='cannot be in normal and enterprise'):
+        fa.findings('egress', [drop], mixed)
+    accept = ('sg-a', rule(ip_protocol='tcp', port_range='22', dest_cidr_ip='0.0.0.0/0'))
+    with pytest.raises(RuleError, match='cannot be in normal and enterprise'):
+        fa.evaluate('egress', [accept], flow(protocol='tcp', remote='192.0.2.1', port=22), mixed)
+
+
 @pytest.mark.parametrize('options, fragment', [
     (dict(remote='10.0.0.1'), 'flows[0].protocol: is required'),
     (dict(protocol='all', remote='10.0.0.1'), 'a flow has one protocol'),
@@ -104,6 +213,8 @@ def test_several_groups_are_one_list():
     (dict(protocol='icmp', remote='10.0.0.1', port=1), 'port: applies only to tcp and udp'),
     (dict(protocol='tcp', remote='host.example', port=1), "flows[0].remote: 'host.example' is not an IPv4 or IPv6 address"),
     (dict(protocol='tcp', remote='10.0.0.1', port=70000), 'flows[0].port: 70000 is not a port number'),
+    (dict(protocol='tcp', remote='10.0.0.1', port='https'), "flows[0].port: 'https' is not a port number"),
+    (dict(protocol='tcp', remote='10.0.0.1', port=True), 'flows[0].port: True is not a port number'),
     (dict(protocol='tcp', remote='10.0.0.1', local='::1', port=1), 'flows[0].local: is IPv6 but remote is IPv4'),
     (dict(protocol='icmpv6', remote='10.0.0.1'), 'icmpv6 does not go with an IPv4 address'),
     (dict(protocol='sctp', remote='10.0.0.1'), "'sctp' is not tcp, udp"),
@@ -189,7 +300,7 @@ def test_findings_for_200_rules_stay_cheap():
 
 def reference_deciders(rules, probe):
     """The rules that decide ``probe``: of those that match it, all with the top (priority, drop first) key."""
-    matched = [item for item in rules if fa.match_rule(item[1], probe)[0] == fa.MATCH]
+    matched = [item for item in rules if match_rule(item[1], probe)[0] == fa.MATCH]
     if not matched:
         return []
     top = min(fa.precedence(item[1])[:2] for item in matched)
@@ -222,7 +333,7 @@ def refined_pieces(region, others):
 def probes_of(pieces, tokens):
     out = []
     for piece in pieces:
-        options = fa.witness(piece, tokens)
+        options = witness(piece, tokens)
         if options is not None:
             out.append(fa.parse_flow(options))
     return out
@@ -269,7 +380,7 @@ GROUP_CHOICES = [NORMAL, ENTERPRISE, [fa.GroupContext('sg-self', 'normal', 'drop
 
 
 @pytest.mark.parametrize('direction', [EGRESS, INGRESS], ids=['egress', 'ingress'])
-@settings(max_examples=700, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+@settings(max_examples=700, deadline=None, derandomize=True, database=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
 @given(data=st.data())
 def test_shadowed_means_decides_no_flow_and_not_shadowed_means_decides_one(direction, data):
     rules = draw_rules(data, direction)
@@ -290,7 +401,7 @@ def test_shadowed_means_decides_no_flow_and_not_shadowed_means_decides_one(direc
 
 
 @pytest.mark.parametrize('direction', [EGRESS, INGRESS], ids=['egress', 'ingress'])
-@settings(max_examples=700, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+@settings(max_examples=700, deadline=None, derandomize=True, database=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
 @given(data=st.data())
 def test_redundant_means_no_verdict_changes_without_the_rule(direction, data):
     rules = draw_rules(data, direction)
@@ -333,7 +444,7 @@ def flows(draw):
     return fa.parse_flow(options)
 
 
-@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+@settings(max_examples=400, deadline=None, derandomize=True, database=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
 @given(data=st.data())
 def test_the_compiled_table_answers_as_the_plain_reference(data):
     rules = draw_rules(data, EGRESS)
@@ -344,7 +455,7 @@ def test_the_compiled_table_answers_as_the_plain_reference(data):
     for probe in data.draw(st.lists(flows(), min_size=1, max_size=8), label='flows'):
         compiled = [(matched, status) for _group, matched, status, _why in table.statuses(probe)]
         ordered = sorted(rules, key=lambda item: fa.precedence(item[1]))
-        reference = [(item[1], fa.match_rule(item[1], probe, prefix_lists)[0]) for item in ordered]
+        reference = [(item[1], match_rule(item[1], probe, prefix_lists)[0]) for item in ordered]
         assert compiled == [(matched, status) for matched, status in reference if status != fa.NO_MATCH]
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import pytest
 
 from ansible_collections.alicloud.ecs.plugins.module_utils import _groups
+from ansible_collections.alicloud.ecs.plugins.module_utils._rule_model import EGRESS
 
 
 class RecordedApi:
@@ -38,7 +39,7 @@ def test_every_page_is_read_and_ingress_counts_towards_the_total():
         page([permission('egress', 1), permission('ingress', 2)], token='next'),
         page([permission('egress', 3)])])
     group = _groups.read_group_rules(api, 'sg-1')
-    assert [rule.port_range for rule in group.egress] == ['1/1', '3/3']
+    assert [rule.port_range for rule in group.rules(EGRESS)] == ['1/1', '3/3']
     assert group.total_rule_count == 3 and group.is_vpc
     assert api.queries[1][1]['NextToken'] == 'next'
     assert api.queries[0][1]['MaxResults'] == 1000 and api.queries[0][1]['Direction'] == 'all'
@@ -49,7 +50,7 @@ def test_a_classic_group_is_read_once_per_nic_type():
         page([permission('egress', 1, 'intranet')], vpc=''), page([permission('egress', 2, 'internet')], vpc='')])
     group = _groups.read_group_rules(api, 'sg-classic')
     assert [query['NicType'] for _action, query in api.queries] == ['intranet', 'internet']
-    assert [(rule.port_range, rule.nic_type) for rule in group.egress] == [('1/1', 'intranet'), ('2/2', 'internet')]
+    assert [(rule.port_range, rule.nic_type) for rule in group.rules(EGRESS)] == [('1/1', 'intranet'), ('2/2', 'internet')]
     assert not group.is_vpc
 
 

@@ -327,4 +327,4 @@ def test_one_read_splits_the_groups_rules_by_direction():
     assert queries == ['DescribeSecurityGroupAttribute']
     assert [rule.port_range for rule in group.rules(EGRESS)] == ['1/1']
     assert [(rule.source_cidr_ip, rule.dest_cidr_ip) for rule in group.rules(INGRESS)] == [('10.0.0.2/32', '192.168.0.1/32'), (None, None)]
-    assert group.ingress[1].source_group_owner_account == 'peer' and group.total_rule_count == 3
+    assert group.rules(INGRESS)[1].source_group_owner_account == 'peer' and group.total_rule_count == 3
