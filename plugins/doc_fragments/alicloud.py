@@ -133,15 +133,22 @@ options:
         C(http://) is refused.
       - Defaults to C(sts.aliyuncs.com). If not set, the environment variable E(ALIBABA_CLOUD_STS_ENDPOINT) is used.
     type: str
-  retries:
+  retry_timeout:
     description:
-      - How many times a call is retried after throttling (C(Throttling.*)), C(ServiceUnavailable), C(InternalError),
-        C(InvalidGressFlow.Malformed), C(RequestTimeout), C(LastTokenProcessing), C(OperationConflict),
-        C(Operation.Conflict), another 5xx answer, a timeout or a lost connection.
+      - How long, in seconds, a call is sent again while the API answers with a transient failure: any code that
+        contains C(Throttling) (C(Throttling.User), C(Rejected.Throttling), C(Throttling.Api), ...),
+        C(ServiceUnavailable), C(InternalError), C(InvalidGressFlow.Malformed), C(RequestTimeout),
+        C(LastTokenProcessing), C(OperationConflict), C(Operation.Conflict), another 5xx answer, a timeout or a lost
+        connection. The official Terraform provider retries these for minutes too.
       - Every write carries a client token that stays the same across its retries, so a retried write is never
         applied twice.
+      - V(0) sends each call once.
     type: int
-    default: 5
+    default: 300
+  retries:
+    description:
+      - At most this many retries of one call, besides O(retry_timeout). Not set, only O(retry_timeout) limits them.
+    type: int
   retry_backoff:
     description:
       - Base delay in seconds of the exponential backoff between retries (with jitter, at most 30 seconds).

@@ -15,13 +15,11 @@ import decimal
 import json
 import math
 import re
-import random
-import time
 import traceback
 
 from ansible.module_utils.basic import AnsibleModule, env_fallback, missing_required_lib
 
-from ansible_collections.alicloud.ecs.plugins.module_utils import _credentials, _sdk
+from ansible_collections.alicloud.ecs.plugins.module_utils import _credentials, _sdk, _waiting
 from ansible_collections.alicloud.ecs.plugins.module_utils._endpoints import parse_endpoint
 
 ECS_API_VERSION = '2014-05-26'
@@ -35,15 +33,6 @@ REQUIRED_PACKAGES = (
     ('alibabacloud_credentials', 'alibabacloud-credentials'),
     ('darabonba', 'darabonba-core'),
 )
-
-# Codes that say "try again later" rather than "this request is wrong". InvalidGressFlow.Malformed is
-# documented for AuthorizeSecurityGroupEgress as an internal condition to retry.
-RETRYABLE_CODES = frozenset((
-    'ServiceUnavailable', 'InternalError', 'InvalidGressFlow.Malformed', 'RequestTimeout',
-    'LastTokenProcessing', 'OperationConflict', 'Operation.Conflict',
-))
-MAX_RETRY_DELAY = 30.0
-
 
 def missing_packages():
     """The distributions of REQUIRED_PACKAGES that cannot be imported here, in the order listed."""
@@ -79,10 +68,20 @@ def alicloud_argument_spec():
         # Not ALIBABA_CLOUD_CREDENTIALS_FILE: the default chain reads that one itself, among its other sources.
         shared_credentials_file=dict(type='path', fallback=(env_fallback, ['ALICLOUD_SHARED_CREDENTIALS_FILE'])),
         sts_endpoint=dict(type='str', fallback=(env_fallback, ['ALIBABA_CLOUD_STS_ENDPOINT'])),
-        retries=dict(type='int', default=5),
+        retry_timeout=dict(type='int', default=300),
+        retries=dict(type='int'),
         retry_backoff=dict(type='float', default=1.0),
         timeout=dict(type='int', default=10),
     )
+
+
+def wait_argument_spec():
+    """The option of modules that write: how long they read back until the cloud shows their writes."""
+    return dict(wait_timeout=dict(type='int', default=120))
+
+
+# Options that count seconds or retries: a negative value is a mistake, not "forever" or "never".
+NON_NEGATIVE_OPTIONS = ('retry_timeout', 'retries', 'timeout', 'wait_timeout', 'delete_timeout')
 
 
 class AlicloudAnsibleModule(AnsibleModule):
@@ -170,6 +169,8 @@ class ApiError(Exception):
         self.message = message
         self.status = status
         self.request_id = request_id
+        # Set by the base's call: an earlier attempt of the same call got no answer (and may have been applied).
+        self.after_lost_answer = False
 
     def as_dict(self):
         return dict(action=self.action, code=self.code, message=self.message, http_status=self.status, request_id=self.request_id)
@@ -195,23 +196,6 @@ def credential_error(action, exc):
         if body.get('Code'):
             return ApiError('AssumeRole', body['Code'], body.get('Message') or text, int(match.group(1)), body.get('RequestId'))
     return ApiError(action, 'CredentialException', text)
-
-
-def retry_delay(attempt, backoff, retry_after_ms=None):
-    """Seconds to wait before retry number ``attempt`` (1-based): the server's hint if it gave one,
-    else exponential backoff with equal jitter so that parallel tasks do not retry in lockstep."""
-    if retry_after_ms is not None:
-        return min(max(float(retry_after_ms) / 1000.0, 0.0), MAX_RETRY_DELAY)
-    ceiling = min(MAX_RETRY_DELAY, backoff * (2 ** (attempt - 1)))
-    return ceiling / 2 + random.uniform(0, ceiling / 2)
-
-
-def is_retryable(error):
-    if error.transport:
-        return True
-    if error.status is not None and error.status >= 500:
-        return True
-    return bool(error.code and (error.code.startswith('Throttling') or error.code in RETRYABLE_CODES))
 
 
 class AlicloudEcsModule:
@@ -283,27 +267,38 @@ class AlicloudEcsModule:
     def call(self, action, query, write=False):
         """Call one ECS action and return the response body as a dict.
 
-        Retries what is worth retrying. A write must carry its ClientToken in ``query`` already, so that
-        every attempt sends the same one and the API applies the write at most once.
+        A transient failure (``_waiting.is_transient``) is sent again until ``retry_timeout`` seconds have
+        passed (or ``retries`` retries, when that is set). A write must carry its ClientToken in ``query``
+        already, so that every attempt sends the same one and the API applies the write at most once. The
+        ApiError finally raised tells by ``after_lost_answer`` whether an earlier attempt got no answer, in
+        which case that attempt may have been applied.
         """
         if write and self.module.check_mode:
             raise RuntimeError('refusing to call %s in check mode' % action)
         sdk = _sdk.load()
+        params = self.module.params
         # The SDK signs and sends the query as given; its own typed clients stringify values first.
         query = dict((name, str(value)) for name, value in query.items())
-        query['RegionId'] = self.module.params['region']
-        params = sdk.Params(action=action, version=ECS_API_VERSION, protocol='HTTPS', pathname='/', method='POST',
-                            auth_type='AK', style='RPC', req_body_type='formData', body_type='json')
-        attempts = max(self.module.params['retries'], 0) + 1
+        query['RegionId'] = params['region']
+        api = sdk.Params(action=action, version=ECS_API_VERSION, protocol='HTTPS', pathname='/', method='POST',
+                         auth_type='AK', style='RPC', req_body_type='formData', body_type='json')
+        budget = _waiting.Budget(params['retry_timeout'])
+        max_retries = params.get('retries')
         client = self.client
-        for attempt in range(1, attempts + 1):
+        lost_answer = False
+        attempt = 0
+        while True:
+            attempt += 1
             try:
-                response = client.call_api(params, sdk.OpenApiRequest(query=query), sdk.RuntimeOptions())
+                response = client.call_api(api, sdk.OpenApiRequest(query=query), sdk.RuntimeOptions())
             except Exception as exc:  # pylint: disable=broad-except
                 error = self._as_api_error(action, exc)
-                if attempt < attempts and is_retryable(error):
+                error.after_lost_answer = lost_answer
+                within_count = max_retries is None or attempt <= max(max_retries, 0)
+                delay = _waiting.retry_delay(attempt, params['retry_backoff'], getattr(exc, 'retry_after', None))
+                if within_count and _waiting.is_transient(error) and budget.pause(delay):
                     self.retry_count += 1
-                    time.sleep(retry_delay(attempt, self.module.params['retry_backoff'], getattr(exc, 'retry_after', None)))
+                    lost_answer = lost_answer or error.transport
                     continue
                 if error.request_id:
                     self.request_ids.append(error.request_id)
@@ -312,7 +307,6 @@ class AlicloudEcsModule:
             if body.get('RequestId'):
                 self.request_ids.append(body['RequestId'])
             return body
-        raise AssertionError('unreachable')  # pragma: no cover
 
     @staticmethod
     def _as_api_error(action, exc):
@@ -344,8 +338,30 @@ class AlicloudEcsModule:
         msg = error.describe() if not note else '%s; %s' % (error.describe(), note)
         self.module.fail_json(msg=msg, **result)
 
+    def check_common_options(self):
+        """Refuse, before any call, a blank region and negative budgets (a variable that resolved to '' or -1)."""
+        params = self.module.params
+        if not str(params['region']).strip():
+            self.module.fail_json(msg='region: is empty; give a region ID such as cn-hangzhou (or set ALIBABA_CLOUD_REGION_ID)')
+        for option in NON_NEGATIVE_OPTIONS:
+            if params.get(option) is not None and params[option] < 0:
+                self.module.fail_json(msg='%s: must be 0 or more (got %d)' % (option, params[option]))
+
+    @property
+    def wait_seconds(self):
+        """How long writes are read back (``wait_timeout``); 0 for modules that never write."""
+        return self.module.params.get('wait_timeout') or 0
+
+    def warn_unsettled(self, outcome, what):
+        """Warn when a read-back ran out of time: the write was accepted, but reads do not show it yet."""
+        if outcome is not None and not outcome.done:
+            self.module.warn('%s: the cloud accepted the writes, but its reads did not show them within wait_timeout=%ds '
+                             '(%d reads); a task that reads this group right away may still see the earlier state'
+                             % (what, self.wait_seconds, outcome.reads))
+
     def execute(self):
         """Run the module and exit: ``exit_json`` with the result, or ``fail_json`` on any API failure."""
+        self.check_common_options()
         self.credential_plan()
         try:
             self.run_module()

@@ -21,13 +21,21 @@ GROUP_TYPES = ('normal', 'enterprise')
 INNER_ACCESS_POLICIES = ('accept', 'drop')
 MAX_TAGS = 20
 TAG_TEXT_MAX_LENGTH = 128
-RESERVED_TAG_PREFIXES = ('aliyun', 'acs:')
+# Keys the user may not set (the API refuses them) and keys that are the cloud's own: services set them on a
+# group, a user's purge must never remove them and the modules do not show them as the user's tags (the
+# Terraform provider's tags.go, tagIgnored).
+SYSTEM_TAG_PREFIXES = ('aliyun', 'acs:', 'http://', 'https://', 'sae.do.not.delete')
 _NAME_EXTRA_CHARACTERS = ':_.-'
 _URL_PREFIX = re.compile(r'^https?://', re.IGNORECASE)
 
 
 def validate_group_name(value, option='name'):
-    """2 to 128 characters, starting with a letter (any script), then letters, ASCII digits and ``:_.-``."""
+    """2 to 128 characters, starting with a letter (any script), then letters, decimal digits and ``:_.-``.
+
+    Digits of any script pass: whether the API takes them is for the API to say. The Terraform provider
+    dropped its own check of names (commit 9b1a2ca76, "There is a bug in the SecurityGroupName attribute
+    in CreateSecurityGroup"), so no client-side rule is stricter than the documents' words.
+    """
     if value is None:
         return None
     text = str(value)
@@ -37,8 +45,7 @@ def validate_group_name(value, option='name'):
         raise RuleError(option, '%r must not start with http:// or https://' % text)
     if not unicodedata.category(text[0]).startswith('L'):
         raise RuleError(option, '%r must start with a letter' % text)
-    # Letters of any script, but only ASCII digits: the API refuses other digits ('²', '٣') as malformed names.
-    bad = sorted(set(char for char in text if not (unicodedata.category(char).startswith('L') or char in '0123456789'
+    bad = sorted(set(char for char in text if not (unicodedata.category(char)[0] == 'L' or unicodedata.category(char) == 'Nd'
                                                    or char in _NAME_EXTRA_CHARACTERS)))
     if bad:
         raise RuleError(option, '%r contains %s; a name may contain letters, digits and the characters : _ . -'
@@ -71,8 +78,9 @@ def validate_tags(tags, option='tags'):
         value = '' if value is None else (str(value).lower() if isinstance(value, bool) else str(value))
         if not key or len(key) > TAG_TEXT_MAX_LENGTH:
             raise RuleError(option, 'the key %r must be 1 to %d characters long' % (key, TAG_TEXT_MAX_LENGTH))
-        if key.lower().startswith(RESERVED_TAG_PREFIXES):
-            raise RuleError(option, 'the key %r is reserved: keys must not start with aliyun or acs:' % key)
+        if key.lower().startswith(SYSTEM_TAG_PREFIXES):
+            raise RuleError(option, 'the key %r is reserved for the cloud\'s own tags: keys must not start with %s'
+                            % (key, ', '.join(SYSTEM_TAG_PREFIXES)))
         if len(value) > TAG_TEXT_MAX_LENGTH:
             raise RuleError(option, 'the value of %r must be at most %d characters long' % (key, TAG_TEXT_MAX_LENGTH))
         for text in (key, value):
@@ -89,8 +97,9 @@ def tags_from_api(group):
 
 
 def user_tags(tags):
-    """The tags a user manages: without the cloud's own (aliyun..., acs:...), which no user can set or remove."""
-    return dict((key, value) for key, value in tags.items() if not key.lower().startswith(RESERVED_TAG_PREFIXES))
+    """The tags a user manages: without the cloud's own (aliyun..., acs:..., sae.do.not.delete...), which a
+    purge leaves alone."""
+    return dict((key, value) for key, value in tags.items() if not key.lower().startswith(SYSTEM_TAG_PREFIXES))
 
 
 @dataclass

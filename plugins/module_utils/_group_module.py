@@ -13,9 +13,9 @@ from __future__ import annotations
 import json
 import uuid
 
-from ansible_collections.alicloud.ecs.plugins.module_utils import _flow_analysis, _group_model, _groups, _planning
+from ansible_collections.alicloud.ecs.plugins.module_utils import _flow_analysis, _group_model, _groups, _planning, _read_back, _waiting
 from ansible_collections.alicloud.ecs.plugins.module_utils._base import (
-    AlicloudAnsibleModule, AlicloudEcsModule, ApiError, alicloud_argument_spec,
+    AlicloudAnsibleModule, AlicloudEcsModule, ApiError, alicloud_argument_spec, wait_argument_spec,
 )
 from ansible_collections.alicloud.ecs.plugins.module_utils._rule_model import EGRESS, INGRESS, resolve_rule
 from ansible_collections.alicloud.ecs.plugins.module_utils._rule_module import diff_view, parse_rule_list, rule_list_spec
@@ -31,11 +31,18 @@ NEW_GROUP = 'the new group'
 # Without a client_token option, a create's token still derives from a fixed base, so that the same task
 # run again after a lost answer sends the same token.
 CREATE_TOKEN_BASE = 'alicloud.ecs.security_group'
+# Writes whose request models have no ClientToken (alibabacloud-ecs20140526): sent as they are. Each is
+# idempotent by itself (a name, a policy or tags set to a value), except the delete, handled in delete().
+WRITES_WITHOUT_TOKEN = frozenset(('DeleteSecurityGroup', 'ModifySecurityGroupAttribute', 'TagResources', 'UntagResources'))
+# What DeleteSecurityGroup answers while instances, network interfaces or rules of other groups hold the group.
+HELD = 'DependencyViolation'
 
 
 def group_argument_spec():
     spec = alicloud_argument_spec()
+    spec.update(wait_argument_spec())
     spec.update(
+        delete_timeout=dict(type='int', default=600),
         name=dict(type='str', aliases=['group_name', 'security_group_name']),
         security_group_id=dict(type='str', aliases=['id', 'group_id']),
         vpc_id=dict(type='str'),
@@ -91,8 +98,11 @@ class SecurityGroupModule(AlicloudEcsModule):
         if policy is not None and policy.strip().lower() not in _group_model.INNER_ACCESS_POLICIES:
             self.module.fail_json(msg='inner_access_policy: %r is not valid; accepted values: accept, drop (case-insensitive)' % policy)
         try:
+            # A name is checked where it is written (create, rename): looking a group up by any name is harmless.
+            if params['state'] == 'present':
+                _group_model.validate_group_name(params['name'])
             return dict(
-                name=_group_model.validate_group_name(params['name']),
+                name=params['name'],
                 description=_group_model.validate_group_description(params['description']),
                 vpc_id=params['vpc_id'],
                 security_group_type=params['security_group_type'],
@@ -154,21 +164,50 @@ class SecurityGroupModule(AlicloudEcsModule):
         group = self.find_group(desired)
         base_token = desired['client_token'] or uuid.uuid4().hex
         if params['state'] == 'absent':
-            self.delete(group, base_token)
+            self.delete(group)
             return
         if group is None:
             self.converge_new(desired, wanted_rules, warnings, base_token)
         else:
             self.converge_existing(group, desired, wanted_rules, warnings, base_token)
 
-    def delete(self, group, base_token):
-        self.result.update(changed=group is not None, security_group_id=group.security_group_id if group else None, group={})
+    def delete(self, group):
+        """Delete the group, waiting up to ``delete_timeout`` while members that are being released still hold it.
+
+        DeleteSecurityGroup takes no ClientToken: a retry after a lost answer meets
+        InvalidSecurityGroupId.NotFound, which is then the delete's own success.
+        """
+        self.result.update(changed=False, security_group_id=group.security_group_id if group else None, group={})
         if self.module._diff:
             self.result['diff'] = dict(before=dict(security_group_id=group.security_group_id, name=group.name) if group else {}, after={})
-        if group is not None and not self.module.check_mode:
-            self.write('DeleteSecurityGroup', dict(SecurityGroupId=group.security_group_id), base_token)
+        if group is None:
+            return
+        if self.module.check_mode:
+            self.result['changed'] = True
+            return
+        try:
+            # Instances and network interfaces leave a group some time after they are released; the Terraform
+            # provider retries this answer for its whole 10-minute delete timeout.
+            _waiting.persist(lambda: self.write('DeleteSecurityGroup', dict(SecurityGroupId=group.security_group_id), None),
+                             lambda error: getattr(error, 'code', None) == HELD, self.module.params['delete_timeout'])
+        except ApiError as error:
+            if error.code == _read_back.GROUP_NOT_FOUND:
+                # Gone: deleted by an attempt whose answer was lost (ours), or by someone else in between.
+                self.result['changed'] = error.after_lost_answer
+                return
+            if error.code == HELD:
+                self.fail_api(error, note='the group is still in use after waiting %d s (delete_timeout=%d); release '
+                                          'what the message names, or allow more time'
+                                          % (round(error.waited), self.module.params['delete_timeout']))
+            raise
+        self.result['changed'] = True
+        if self.wait_seconds:
+            self.warn_unsettled(_read_back.wait_until_unlisted(self.call, group.security_group_id, self.wait_seconds),
+                                '%s deleted' % group.security_group_id)
 
     def write(self, action, query, base_token):
+        if action in WRITES_WITHOUT_TOKEN:
+            return self.call(action, query, write=True)
         return write_with_token(self.call, action, query, base_token)
 
     def plan_rules(self, current_rules, wanted_rules, is_vpc, group_id, total_rule_count, warnings, emit=True):
@@ -192,7 +231,8 @@ class SecurityGroupModule(AlicloudEcsModule):
             _planning.check_rule_limit(list(plans.values()), total_rule_count,
                                        option=' and '.join(option for direction, option, _purge in RULE_LISTS if direction in plans) or 'rules')
         except RuleError as error:
-            self.module.fail_json(msg=str(error), request_ids=self.request_ids)
+            # After a create, the result already says what was written (the new group).
+            self.module.fail_json(msg=str(error), **dict(self.result, request_ids=self.request_ids))
         if emit:
             for warning in warnings:
                 self.module.warn(warning)
@@ -241,7 +281,7 @@ class SecurityGroupModule(AlicloudEcsModule):
         self.report(group, after, current_rules, plans, changes.changed)
         if self.module.check_mode:
             return
-        self.apply(group.security_group_id, changes, plans, base_token)
+        self.apply(group.security_group_id, changes, plans, base_token, after)
 
     def converge_new(self, desired, wanted_rules, warnings, base_token):
         planned = _group_model.Group(
@@ -253,17 +293,21 @@ class SecurityGroupModule(AlicloudEcsModule):
         no_rules = {INGRESS: [], EGRESS: []}
         changes = _group_model.plan_group_changes(planned, desired)
         # Every rule is checked against the group to be before it is created: a mistake must not leave a group behind.
-        plans = self.plan_rules(no_rules, wanted_rules, bool(desired['vpc_id']), NEW_GROUP, 0, list(warnings), emit=self.module.check_mode)
+        # Without vpc_id the cloud puts the group in the region's default VPC (the classic network is retired), so
+        # the group to be is a VPC group either way; the rules are planned again from the first read.
+        plans = self.plan_rules(no_rules, wanted_rules, True, NEW_GROUP, 0, list(warnings), emit=self.module.check_mode)
         if self.module.check_mode:
             self.report(None, _group_model.group_after(planned, changes), no_rules, plans, True)
             return
         group_id, read = self.create(desired)
         planned.security_group_id = group_id
+        planned.vpc_id = read.vpc_id
         current_rules = read.by_direction
         planned.inner_access_policy = read.inner_access_policy or 'accept'
         plans = self.plan_rules(current_rules, wanted_rules, read.is_vpc, group_id, read.total_rule_count, warnings)
-        self.report(None, _group_model.group_after(planned, changes), current_rules, plans, True)
-        self.apply(group_id, changes, plans, base_token)
+        after = _group_model.group_after(planned, changes)
+        self.report(None, after, current_rules, plans, True)
+        self.apply(group_id, changes, plans, base_token, after, created=True)
 
     def create(self, desired):
         """CreateSecurityGroup with a token derived from the task, so that a repeated create finds the first group.
@@ -275,21 +319,41 @@ class SecurityGroupModule(AlicloudEcsModule):
         # different create, while the same task repeated after a lost answer sends the same token.
         token_base = '%s|%s|%s|%d' % (desired['client_token'] or CREATE_TOKEN_BASE, self.module.params['region'],
                                       json.dumps(query, sort_keys=True), self.existing_same_name)
-        group_id = self.write('CreateSecurityGroup', query, token_base).get('SecurityGroupId')
-        self.done.append('created %s' % group_id)
-        try:
-            return group_id, _groups.read_group_rules(self.call, group_id)
-        except ApiError as error:
-            if error.code != 'InvalidSecurityGroupId.NotFound':
-                raise
-        # The token was answered with a group that has been deleted since (the same task run before a
-        # delete): this is a new life of the group, so create it with a token of its own.
-        group_id = self.write('CreateSecurityGroup', query, '%s|%s' % (token_base, uuid.uuid4().hex)).get('SecurityGroupId')
-        self.done[-1] = 'created %s' % group_id
-        return group_id, _groups.read_group_rules(self.call, group_id)
+        group_id = self.created(self.write('CreateSecurityGroup', query, token_base))
+        read = self.first_read(group_id)
+        if read is not None:
+            return group_id, read
+        if not self.wait_seconds:
+            self.module.fail_json(msg='CreateSecurityGroup answered with %s, which reads do not show: either it was deleted since '
+                                      '(the answer of an earlier run, replayed for the same client token) or reads lag; with '
+                                      'wait_timeout=0 this task cannot tell, so it creates no second group; give wait_timeout '
+                                      'a value' % group_id, **dict(self.result, request_ids=self.request_ids))
+        # Reads never showed the group the token answered with, in all of wait_timeout: it was deleted since
+        # (this task ran before a delete, and the token replayed its answer). Waiting first matters: a group
+        # just created can be briefly unknown to reads too, and taking that for a deletion would make a second
+        # group. This is a new life of the group, so it gets a token of its own.
+        group_id = self.created(self.write('CreateSecurityGroup', query, '%s|%s' % (token_base, uuid.uuid4().hex)))
+        read = self.first_read(group_id)
+        if read is None:
+            self.module.fail_json(msg='CreateSecurityGroup created %s, but DescribeSecurityGroupAttribute did not show it within '
+                                      'wait_timeout=%ds; run the task again once the group shows' % (group_id, self.wait_seconds),
+                                  **dict(self.result, request_ids=self.request_ids))
+        return group_id, read
 
-    def apply(self, group_id, changes, plans, base_token):
-        """Write what differs: attributes, policy, tags, then rule removals in both directions, then additions."""
+    def created(self, answer):
+        """Record a create the API accepted: from here on, any failure reports the new group and changed."""
+        group_id = answer.get('SecurityGroupId')
+        self.done[:] = ['created %s' % group_id]
+        self.result.update(changed=True, security_group_id=group_id)
+        return group_id
+
+    def first_read(self, group_id):
+        """The new group's first read, waiting up to wait_timeout while reads do not know it yet; None if they never do."""
+        return _read_back.wait_for_group(self.call, group_id, self.wait_seconds).value
+
+    def apply(self, group_id, changes, plans, base_token, after, created=False):
+        """Write what differs: attributes, policy, tags, then rule removals in both directions, then additions;
+        then read back until the group shows it all (``after``, the group as planned)."""
         applied = dict((direction, AppliedChanges()) for direction in plans)
         try:
             if changes.attributes:
@@ -320,6 +384,20 @@ class SecurityGroupModule(AlicloudEcsModule):
                 self.result[key] = dict((direction.name, getattr(applied[direction], key) if direction in applied else [])
                                         for direction in (INGRESS, EGRESS))
             self.fail_api(error, note=APPLIED_NOTE % '; '.join(done) if done else None)
+        self.read_back(group_id, changes, plans, after, created)
+
+    def read_back(self, group_id, changes, plans, after, created):
+        """Wait until reads show what this task wrote, so that the next task (or this one run again) reads it.
+
+        DescribeSecurityGroupAttribute shows the rules, the name, the description and the policy; the listing
+        (DescribeSecurityGroups), which lookups by name read, is checked too after a create or a tag change.
+        """
+        if not self.wait_seconds or not (created or changes.changed or any(plan.changed for plan in plans.values())):
+            return
+        outcome = _read_back.wait_for_rules(self.call, group_id, plans, self.wait_seconds, expected_group=after)
+        if outcome.done and (created or changes.tags_to_set or changes.tags_to_remove or changes.attributes):
+            outcome = _read_back.wait_for_listing(self.call, group_id, after, self.wait_seconds)
+        self.warn_unsettled(outcome, group_id)
 
 
 def run_security_group_module(module_class):

@@ -23,8 +23,11 @@ class GroupLookupError(ValueError):
 class GroupRules:
     """What one read of a group tells: its network type, its rules per direction and its total rule count."""
 
-    def __init__(self, security_group_id, vpc_id, by_direction, total_rule_count, inner_access_policy=None):
+    def __init__(self, security_group_id, vpc_id, by_direction, total_rule_count, inner_access_policy=None, name=None,
+                 description=None):
         self.security_group_id = security_group_id
+        self.name = name
+        self.description = description
         self.vpc_id = vpc_id
         self.by_direction = by_direction  # {Direction: canonical rules, sorted}
         self.total_rule_count = total_rule_count
@@ -72,7 +75,8 @@ def read_group_rules(call, security_group_id):
         by_direction[direction].append(rule_from_api(direction, item, bool(vpc_id)))
     policy = pages[0].get('InnerAccessPolicy')
     return GroupRules(security_group_id, vpc_id, dict((direction, sorted_rules(rules)) for direction, rules in by_direction.items()),
-                      len(permissions), policy.lower() if policy else None)
+                      len(permissions), policy.lower() if policy else None, pages[0].get('SecurityGroupName') or None,
+                      pages[0].get('Description') or None)
 
 
 def describe_groups(call, **filters):

@@ -24,7 +24,7 @@ from ansible_collections.alicloud.ecs.plugins.module_utils._values import (
 
 # The roles that together identify a rule. Description is deliberately outside: it is fixed in place.
 # The owner of a peer group is outside too: group ids are unique across accounts, and
-# DescribeSecurityGroupAttribute returns the owner account but never the owner id.
+# DescribeSecurityGroupAttribute returns the owner only as *GroupOwnerAccount (holding the account ID).
 IDENTITY_ROLES = (
     'ip_protocol', 'port_range', 'source_port_range', 'peer_cidr_ip', 'peer_ipv6_cidr_ip', 'peer_group_id',
     'peer_prefix_list_id', 'local_cidr_ip', 'local_ipv6_cidr_ip', 'policy', 'priority', 'nic_type',
@@ -305,6 +305,12 @@ def rule_from_api(direction, permission, is_vpc=True):
     peer_cidr, peer_cidr6 = address('peer_cidr_ip', 4), address('peer_ipv6_cidr_ip', 6)
     peer_group = None if (peer_cidr or peer_cidr6) else raw('peer_group_id')
     prefix_list = None if (peer_cidr or peer_cidr6 or peer_group) else raw('peer_prefix_list_id')
+    # Describe names the owner of a peer group in *GroupOwnerAccount, and what it holds there is the owner's
+    # account ID (Terraform provider commit 0c5ea3c94, issue 10142, checked against a real second account):
+    # returned as the owner id, the rule feeds back as *_group_owner_id. A name, should one ever come, stays a name.
+    owner = raw('peer_group_owner_account') if peer_group else None
+    owner_id = owner if owner and owner.isascii() and owner.isdigit() else None
+    owner_account = owner if owner and not owner_id else None
     return Rule(
         direction=direction,
         ip_protocol=protocol,
@@ -313,7 +319,8 @@ def rule_from_api(direction, permission, is_vpc=True):
         peer_cidr_ip=peer_cidr,
         peer_ipv6_cidr_ip=peer_cidr6,
         peer_group_id=peer_group,
-        peer_group_owner_account=raw('peer_group_owner_account') if peer_group else None,
+        peer_group_owner_account=owner_account,
+        peer_group_owner_id=owner_id,
         peer_prefix_list_id=prefix_list,
         local_cidr_ip=address('local_cidr_ip', 4),
         local_ipv6_cidr_ip=address('local_ipv6_cidr_ip', 6),

@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import uuid
 
-from ansible_collections.alicloud.ecs.plugins.module_utils import _flow_analysis, _groups, _planning
+from ansible_collections.alicloud.ecs.plugins.module_utils import _flow_analysis, _groups, _planning, _read_back
 from ansible_collections.alicloud.ecs.plugins.module_utils._base import (
-    AlicloudAnsibleModule, AlicloudEcsModule, alicloud_argument_spec,
+    AlicloudAnsibleModule, AlicloudEcsModule, alicloud_argument_spec, wait_argument_spec,
 )
 from ansible_collections.alicloud.ecs.plugins.module_utils._rule_model import parse_rule, resolve_rule
 from ansible_collections.alicloud.ecs.plugins.module_utils._rule_writes import PartialApplyError, apply_plan
@@ -40,6 +40,7 @@ def rule_module_argument_spec(direction):
     spec = alicloud_argument_spec()
     spec.update(rule_argument_spec(direction))
     spec.update(_groups.group_argument_spec())
+    spec.update(wait_argument_spec())
     spec.update(
         state=dict(type='str', choices=['present', 'absent'], default='present'),
         purge_rules=dict(type='bool', default=False),
@@ -149,6 +150,9 @@ class RuleModule(AlicloudEcsModule):
             self.result.pop('rules', None)
             self.result.update(changed=bool(failure.applied), **failure.applied.as_result())
             self.fail_api(failure.error, note=failure.note())
+        if self.wait_seconds:
+            outcome = _read_back.wait_for_rules(self.call, group_id, {self.DIRECTION: plan}, self.wait_seconds)
+            self.warn_unsettled(outcome, group_id)
 
 
 def run_rule_module(module_class):

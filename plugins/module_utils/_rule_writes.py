@@ -53,6 +53,8 @@ class PartialApplyError(Exception):
 
 
 ALL_STEPS = ('update', 'revoke', 'authorize')
+# What Revoke answers when a rule id of the batch no longer exists: the whole batch is refused.
+RULE_ID_NOT_FOUND = 'InvalidSecurityGroupRuleId.NotFound'
 
 
 def apply_plan(call, direction, plan, group_id, base_token, applied=None, steps=ALL_STEPS):
@@ -77,7 +79,14 @@ def apply_plan(call, direction, plan, group_id, base_token, applied=None, steps=
             write(direction.modify_action, _wire.modify_description_params(rule, description))
             applied.updated.append(rule.to_dict())
         for batch in _wire.batches(revoke):
-            write(direction.revoke_action, _wire.revoke_params(batch))
+            try:
+                write(direction.revoke_action, _wire.revoke_params(batch))
+            except ApiError as error:
+                if error.code != RULE_ID_NOT_FOUND:
+                    raise
+                # A rule read a moment ago is gone already (removed by another writer, or read from a lagging
+                # copy): revoke the batch by its rules' fields instead, which is a success for those gone.
+                write(direction.revoke_action, _wire.revoke_by_identity_params(batch))
             applied.removed.extend(rule.to_dict() for rule in batch)
         for batch in _wire.batches(authorize):
             write(direction.authorize_action, _wire.authorize_params(batch))

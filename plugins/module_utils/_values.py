@@ -195,6 +195,6 @@ def validate_owner_id(value, option='dest_group_owner_id'):
     text = text_or_none(value)
     if text is None:
         return None
-    if not text.isdigit():
+    if not (text.isascii() and text.isdigit()):
         raise RuleError(option, '%r is not a numeric Alibaba Cloud account ID' % text)
     return text

@@ -29,6 +29,7 @@ author:
 extends_documentation_fragment:
   - alicloud.ecs.alicloud
   - alicloud.ecs.rule_analysis
+  - alicloud.ecs.wait
 attributes:
   check_mode:
     support: full
@@ -43,6 +44,8 @@ options:
       - Name of the security group, 2 to 128 characters, starting with a letter; letters, digits, C(:), C(_), C(.)
         and C(-). Used to find the group when O(security_group_id) is not given, and to create it.
       - With O(security_group_id), a different name renames the group.
+      - The form is checked before any call only with O(state=present); with O(state=absent) any name is looked up.
+        Digits of any script pass the module's check; whether the API takes them in a new name is the API's to say.
     type: str
     aliases: [group_name, security_group_name]
   security_group_id:
@@ -53,7 +56,8 @@ options:
   vpc_id:
     description:
       - VPC of the group. Narrows the lookup by name, and is where a new group is created.
-      - Without it a new group is a classic network group, as in the API.
+      - Without it the cloud creates the group in the region's default VPC (the Terraform provider's real-cloud tests
+        find such a group in a VPC), and the returned RV(group.vpc_id) says which.
     type: str
   description:
     description:
@@ -84,7 +88,8 @@ options:
   purge_tags:
     description:
       - With O(tags), remove the tags of the group that are not listed. Tags of the cloud itself (keys starting with
-        C(aliyun) or C(acs:)) are never removed.
+        C(aliyun), C(acs:), C(http://), C(https://) or C(sae.do.not.delete), which services set on groups they use)
+        are never removed, nor shown in RV(group.tags), nor accepted in O(tags).
     type: bool
     default: true
   rules:
@@ -232,10 +237,22 @@ options:
     description:
       - V(present) creates or updates the group; V(absent) deletes it.
       - A group that is still in use (instances or network interfaces in it, or rules of other groups that refer to
-        it) is not deleted; the task fails with the API's code and message, which names what holds it.
+        it) cannot be deleted. Members keep holding a group for a while after they are released, so the task tries
+        again for up to O(delete_timeout) seconds; if the group is still held then, it fails with the API's code and
+        message, which names what holds it, and reports no change.
+      - A group that is already gone when the delete is sent (an earlier attempt whose answer was lost, or another
+        writer) is success.
     type: str
     choices: [present, absent]
     default: present
+  delete_timeout:
+    description:
+      - With O(state=absent), how long in seconds to keep trying while C(DependencyViolation) says that instances,
+        network interfaces or rules of other groups still hold the group. The official Terraform provider waits 10
+        minutes too, because released instances and network interfaces leave their groups some time later.
+      - V(0) fails on the first such answer.
+    type: int
+    default: 600
   client_token:
     description:
       - Base of the idempotency tokens of this task's writes, printable ASCII, at most 64 characters.
@@ -244,6 +261,8 @@ options:
     type: str
 notes:
   - Rules added by a run are returned without C(security_group_rule_id); the next run or an info module reads them.
+  - Without O(vpc_id), the cloud creates the group in the region's default VPC (the classic network is retired), and
+    the rules are checked as rules of a VPC group.
 """
 
 EXAMPLES = r"""

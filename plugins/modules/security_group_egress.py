@@ -29,6 +29,7 @@ extends_documentation_fragment:
   - alicloud.ecs.alicloud
   - alicloud.ecs.rule_module
   - alicloud.ecs.rule_analysis
+  - alicloud.ecs.wait
 attributes:
   check_mode:
     support: full
@@ -305,10 +306,12 @@ rules:
       description: Destination security group.
       type: str
     dest_group_owner_account:
-      description: Owner account of the destination group, as the API reports it.
+      description: Owner account name of the destination group; null in read rules, whose owner is reported by ID.
       type: str
     dest_group_owner_id:
-      description: Always null in read rules; the API does not report it.
+      description:
+        - Account ID that owns the destination group. Describe reports it (in C(DestGroupOwnerAccount), which holds the ID), so a
+          rule that was read feeds back unchanged.
       type: str
     dest_prefix_list_id:
       description: Destination prefix list.

@@ -121,7 +121,7 @@ groups:
       description: Resource group of the group.
       type: str
     tags:
-      description: Tags of the group, without the cloud's own (C(acs:...), C(aliyun...)).
+      description: Tags of the group, without the cloud's own (keys starting with C(aliyun), C(acs:), C(http://), C(https://) or C(sae.do.not.delete)).
       type: dict
     inner_access_policy:
       description: C(accept) or C(drop); with O(include_rules=true) only.

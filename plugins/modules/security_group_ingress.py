@@ -29,6 +29,7 @@ extends_documentation_fragment:
   - alicloud.ecs.alicloud
   - alicloud.ecs.rule_module
   - alicloud.ecs.rule_analysis
+  - alicloud.ecs.wait
 attributes:
   check_mode:
     support: full
@@ -305,10 +306,12 @@ rules:
       description: Source security group.
       type: str
     source_group_owner_account:
-      description: Owner account of the source group, as the API reports it.
+      description: Owner account name of the source group; null in read rules, whose owner is reported by ID.
       type: str
     source_group_owner_id:
-      description: Always null in read rules; the API does not report it.
+      description:
+        - Account ID that owns the source group. Describe reports it (in C(SourceGroupOwnerAccount), which holds the ID), so a
+          rule that was read feeds back unchanged.
       type: str
     source_prefix_list_id:
       description: Source prefix list.

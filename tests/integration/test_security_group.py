@@ -45,9 +45,11 @@ def test_a_groups_whole_life(fresh, runner):
     assert stored['name'] == 'it-web' and stored['tags'] == {'team': 'web', 'env': 'test'}
     print('create calls: %s' % actions(fresh))
     assert actions(fresh, writes_only=True) == ['CreateSecurityGroup', 'AuthorizeSecurityGroup', 'AuthorizeSecurityGroupEgress']
-    # The lookup by name, the create, one read of the new group (it tells a group deleted since), the rules.
+    # The lookup by name, the create, one read of the new group (it tells a group deleted since), the rules, then
+    # the read-back: the group's rules, and the listing that a lookup by name reads next.
     assert actions(fresh) == ['DescribeSecurityGroups', 'CreateSecurityGroup', 'DescribeSecurityGroupAttribute',
-                              'AuthorizeSecurityGroup', 'AuthorizeSecurityGroupEgress']
+                              'AuthorizeSecurityGroup', 'AuthorizeSecurityGroupEgress', 'DescribeSecurityGroupAttribute',
+                              'DescribeSecurityGroups']
 
     fresh.clear_log()
     again = task(runner, WEB)
@@ -105,20 +107,35 @@ def test_a_lost_create_answer_makes_exactly_one_group(fresh, runner):
 def test_a_group_deleted_and_created_again_gets_a_new_life(fresh, runner):
     first = task(runner, dict(name='it-again', vpc_id=VPC)).result['security_group_id']
     task(runner, dict(name='it-again', vpc_id=VPC, state='absent'))
-    second = task(runner, dict(name='it-again', vpc_id=VPC))
+    fresh.clear_log()
+    # The same task's token replays the first create's answer, a group that reads never show again; the task
+    # waits wait_timeout for it (a group just created can be briefly unknown too), then creates a new one.
+    second = task(runner, dict(name='it-again', vpc_id=VPC, wait_timeout=2))
     assert not second.failed, second.output
     assert second.result['security_group_id'] != first
     assert [group['id'] for group in fresh.groups(name='it-again')] == [second.result['security_group_id']]
+    creates = [entry for entry in fresh.requests() if entry['action'] == 'CreateSecurityGroup']
+    print('creates=%d (applied %s)' % (len(creates), [entry['applied'] for entry in creates]))
+    assert [entry['applied'] for entry in creates] == [False, True]
+
+
+def test_without_wait_timeout_a_replayed_create_of_a_deleted_group_fails_rather_than_risk_a_second_group(fresh, runner):
+    first = task(runner, dict(name='it-again', vpc_id=VPC)).result['security_group_id']
+    task(runner, dict(name='it-again', vpc_id=VPC, state='absent'))
+    run = task(runner, dict(name='it-again', vpc_id=VPC, wait_timeout=0))
+    assert run.failed and first in run.result['msg'] and 'wait_timeout' in run.result['msg']
+    assert fresh.groups(name='it-again') == []
 
 
 @pytest.mark.parametrize('group_id', ['sg-demo-in-use', 'sg-demo-referenced'])
 def test_a_group_in_use_is_not_deleted(fresh, runner, group_id):
     before = fresh.group(group_id)
-    run = task(runner, dict(security_group_id=group_id, state='absent'))
-    assert run.failed
+    run = task(runner, dict(security_group_id=group_id, state='absent', delete_timeout=0))
+    assert run.failed and run.result['changed'] is False
     error = run.result['error']
     print('refusal: %s' % run.result['msg'])
-    assert error['action'] == 'DeleteSecurityGroup' and error['code'] and error['request_id'] in run.result['msg']
+    assert error['action'] == 'DeleteSecurityGroup' and error['code'] == 'DependencyViolation'
+    assert error['request_id'] in run.result['msg'] and 'still in use after waiting 0 s (delete_timeout=0)' in run.result['msg']
     assert fresh.group(group_id) == before
     assert 'Traceback' not in run.output
 

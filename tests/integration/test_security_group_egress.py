@@ -138,8 +138,10 @@ def test_many_rules_are_written_in_batches_not_one_call_per_rule(fresh, runner):
     run = runner.task(dict(security_group_id=GROUP, rules=rules))
     assert run.result['changed'] is True
     assert len(egress(fresh)) == 150
+    # One read, two batches, one read-back that already shows all 150.
     assert [entry['action'] for entry in calls(fresh)] == [
-        'DescribeSecurityGroupAttribute', 'AuthorizeSecurityGroupEgress', 'AuthorizeSecurityGroupEgress']
+        'DescribeSecurityGroupAttribute', 'AuthorizeSecurityGroupEgress', 'AuthorizeSecurityGroupEgress',
+        'DescribeSecurityGroupAttribute']
 
 
 def test_the_rule_limit_fails_before_any_write_with_the_numbers(fresh, runner):
@@ -299,7 +301,8 @@ def test_a_classic_group_reads_both_nic_types_and_defaults_to_internet(fresh, ru
     assert not run.failed, run.output
     assert run.result['rules'][0]['nic_type'] == 'internet'
     reads = calls(fresh, 'DescribeSecurityGroupAttribute')
-    assert sorted(entry['params']['NicType'] for entry in reads) == ['internet', 'intranet']
+    # Each read of a classic group (the first and the read-back) reads both NIC types.
+    assert sorted(entry['params']['NicType'] for entry in reads) == ['internet', 'internet', 'intranet', 'intranet']
     again = runner.task(dict(security_group_id='sg-demo-classic', ip_protocol='tcp', port_range='80', dest_cidr_ip='0.0.0.0/0'))
     assert again.result['changed'] is False
 
@@ -346,7 +349,8 @@ def test_a_rule_that_can_never_take_effect_is_named_in_a_warning(fresh, runner):
     assert [item['summary'] for item in shadowed['covered_by']] == ['drop all to 0.0.0.0/0 (-1/-1, priority 1, intranet)']
     assert 'accept tcp to 10.0.0.0/8 (443/443, priority 5, intranet) can never take effect' in ' '.join(run.output.split())
     # The findings cost no API call: the run read the group once and wrote once.
-    assert [entry['action'] for entry in calls(fresh)] == ['DescribeSecurityGroupAttribute', 'AuthorizeSecurityGroupEgress']
+    assert [entry['action'] for entry in calls(fresh)] == ['DescribeSecurityGroupAttribute', 'AuthorizeSecurityGroupEgress',
+                                                         'DescribeSecurityGroupAttribute']
     quiet = runner.task(dict(security_group_id=GROUP, rules=rules, warn_ineffective_rules=False))
     assert 'can never take effect' not in quiet.output
     assert quiet.result['analysis']['shadowed'] and quiet.result['changed'] is False

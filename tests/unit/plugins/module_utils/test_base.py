@@ -9,7 +9,8 @@ from __future__ import annotations
 import pytest
 
 from ansible_collections.alicloud.ecs.plugins.module_utils import _base
-from ansible_collections.alicloud.ecs.plugins.module_utils._base import ApiError, is_retryable, parse_endpoint, retry_delay
+from ansible_collections.alicloud.ecs.plugins.module_utils._base import ApiError, parse_endpoint
+from ansible_collections.alicloud.ecs.plugins.module_utils._waiting import is_transient, retry_delay
 
 
 @pytest.mark.parametrize('endpoint, expected', [
@@ -43,6 +44,10 @@ def test_plain_http_only_to_loopback(endpoint):
 
 @pytest.mark.parametrize('error, retry', [
     (ApiError('A', 'Throttling.User', 'slow down', 400), True),
+    # Any code that contains Throttling, as the Terraform provider's NeedRetry matches it.
+    (ApiError('A', 'Rejected.Throttling', 'slow down', 400), True),
+    (ApiError('A', 'Throttling.Api', 'slow down', 400), True),
+    (ApiError('A', 'Request.Throttling', 'slow down', 400), True),
     (ApiError('A', 'ServiceUnavailable', 'later', 503), True),
     (ApiError('A', 'SomethingNew', 'odd', 502), True),
     (ApiError('A', 'InvalidGressFlow.Malformed', 'retry', 500), True),
@@ -52,7 +57,7 @@ def test_plain_http_only_to_loopback(endpoint):
     (ApiError('A', 'SignatureDoesNotMatch', 'bad key', 400), False),
 ])
 def test_what_is_retried(error, retry):
-    assert is_retryable(error) is retry
+    assert is_transient(error) is retry
 
 
 def test_retry_delay_prefers_the_server_hint_and_caps_it():

@@ -14,7 +14,7 @@ import pytest
 from alibabacloud_tea_openapi.exceptions import ClientException, ServerException, ThrottlingException
 from darabonba.exceptions import RetryError
 
-from ansible_collections.alicloud.ecs.plugins.module_utils import _base
+from ansible_collections.alicloud.ecs.plugins.module_utils import _base, _waiting
 
 
 class Failed(Exception):
@@ -26,8 +26,8 @@ class Failed(Exception):
 
 
 class FakeAnsibleModule:
-    def __init__(self, check_mode=False, retries=3):
-        self.params = dict(region='cn-hangzhou', retries=retries, retry_backoff=1.0, timeout=10)
+    def __init__(self, check_mode=False, retries=3, retry_timeout=300):
+        self.params = dict(region='cn-hangzhou', retries=retries, retry_timeout=retry_timeout, retry_backoff=1.0, timeout=10)
         self.check_mode = check_mode
 
     def fail_json(self, **result):
@@ -55,11 +55,32 @@ def base_with(client, **options):
     return base
 
 
+class Clock:
+    """Time that passes only when the code under test sleeps."""
+
+    def __init__(self):
+        self.now = 1000.0
+        self.sleeps = []
+
+    def monotonic(self):
+        return self.now
+
+    def sleep(self, seconds):
+        self.sleeps.append(seconds)
+        self.now += seconds
+
+
 @pytest.fixture
-def sleeps(monkeypatch):
-    waited = []
-    monkeypatch.setattr(_base.time, 'sleep', waited.append)
-    return waited
+def clock(monkeypatch):
+    fake = Clock()
+    monkeypatch.setattr(_waiting.time, 'monotonic', fake.monotonic)
+    monkeypatch.setattr(_waiting.time, 'sleep', fake.sleep)
+    return fake
+
+
+@pytest.fixture
+def sleeps(clock):
+    return clock.sleeps
 
 
 def throttled(retry_after=None):
@@ -148,3 +169,50 @@ def test_fail_api_puts_the_error_and_every_request_id_in_the_result():
     assert result['msg'].endswith('(HTTP 400, request id req-2); changes applied before the failure: 0 updated, 1 removed, 0 added')
     assert result['error']['code'] == 'QuotaExceed.Rule' and result['request_ids'] == ['req-1', 'req-2']
     assert result['changed'] is True and result['added'] == ['x']
+
+
+def outage():
+    return ServerException(status_code=503, code='ServiceUnavailable', message='The request has failed due to a temporary failure.',
+                           request_id='req-503', data=dict(RequestId='req-503'))
+
+
+def test_without_a_retry_count_the_time_budget_decides_how_long_a_call_keeps_trying(clock):
+    client = ScriptedClient(*[outage()] * 100)
+    base = base_with(client, retries=None, retry_timeout=300)
+    with pytest.raises(_base.ApiError) as raised:
+        base.call('DescribeSecurityGroups', {})
+    waited = sum(clock.sleeps)
+    print('attempts=%d waited=%.1fs longest pause=%.1fs' % (len(client.queries), waited, max(clock.sleeps)))
+    assert raised.value.code == 'ServiceUnavailable'
+    # Minutes of trying, never past the budget, and no pause longer than the cap.
+    assert 299.0 <= waited <= 300.0 and max(clock.sleeps) <= _waiting.MAX_RETRY_DELAY
+    assert 15 <= len(client.queries) <= 25
+
+
+def test_a_retry_after_hint_longer_than_what_remains_is_cut_to_the_budget(clock):
+    client = ScriptedClient(throttled(retry_after=20000), throttled(retry_after=20000), dict(RequestId='req-ok'))
+    base = base_with(client, retries=None, retry_timeout=25)
+    assert base.call('DescribeSecurityGroups', {}) == dict(RequestId='req-ok')
+    print('pauses=%s' % clock.sleeps)
+    assert clock.sleeps == [20.0, 5.0]
+
+
+def test_any_throttling_code_is_retried(clock):
+    for code in ('Rejected.Throttling', 'Throttling.Api', 'Throttling'):
+        error = ClientException(status_code=400, code=code, message='slow down', request_id='req-t', data=dict(RequestId='req-t'))
+        client = ScriptedClient(error, dict(RequestId='req-ok'))
+        assert base_with(client, retries=None).call('DescribeSecurityGroups', {}) == dict(RequestId='req-ok')
+        assert len(client.queries) == 2, code
+
+
+def test_an_error_after_a_lost_answer_says_so(clock):
+    gone = ClientException(status_code=404, code='InvalidSecurityGroupId.NotFound', message='gone', request_id='req-404',
+                           data=dict(RequestId='req-404'))
+    base = base_with(ScriptedClient(ConnectionResetError('reset by peer'), gone), retries=None)
+    with pytest.raises(_base.ApiError) as raised:
+        base.call('DeleteSecurityGroup', dict(SecurityGroupId='sg-1'), write=True)
+    assert raised.value.code == 'InvalidSecurityGroupId.NotFound' and raised.value.after_lost_answer
+    base = base_with(ScriptedClient(gone), retries=None)
+    with pytest.raises(_base.ApiError) as raised:
+        base.call('DeleteSecurityGroup', dict(SecurityGroupId='sg-1'), write=True)
+    assert not raised.value.after_lost_answer

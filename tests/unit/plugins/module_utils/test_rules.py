@@ -377,3 +377,22 @@ def test_a_repeated_rule_keeps_the_description_given_on_either_entry():
     assert [rule.description for rule in merged] == ['resolver']
     plan = _planning.plan_changes([], merged)
     assert [rule.description for rule in plan.authorize] == ['resolver']
+
+
+def test_the_owner_account_describe_returns_is_the_account_id_and_feeds_back_as_the_owner_id():
+    # Terraform provider commit 0c5ea3c94 (issue 10142): *GroupOwnerAccount holds the owner's account ID.
+    read = api_rule(IpProtocol='TCP', PortRange='22/22', DestGroupId='sg-peer', DestGroupOwnerAccount='1000000000000002')
+    assert (read.dest_group_owner_id, read.dest_group_owner_account) == ('1000000000000002', None)
+    fed_back, _w = user_rule(**dict((key, value) for key, value in read.to_dict().items()
+                                    if key not in ('security_group_rule_id', 'create_time')))
+    assert fed_back.key() == read.key()
+    assert _wire.authorize_params([fed_back])['Permissions.1.DestGroupOwnerId'] == '1000000000000002'
+    named = api_rule(IpProtocol='TCP', PortRange='22/22', DestGroupId='sg-peer', DestGroupOwnerAccount='peer@example.com')
+    assert (named.dest_group_owner_id, named.dest_group_owner_account) == (None, 'peer@example.com')
+
+
+def test_revoking_by_identity_sends_the_rules_fields_not_their_ids():
+    gone = api_rule(IpProtocol='TCP', PortRange='1/1', DestCidrIp='1.1.1.1', SecurityGroupRuleId='sgr-gone')
+    params = _wire.revoke_by_identity_params([gone])
+    assert params['Permissions.1.DestCidrIp'] == '1.1.1.1/32' and params['Permissions.1.PortRange'] == '1/1'
+    assert not any('SecurityGroupRuleId' in name for name in params)
