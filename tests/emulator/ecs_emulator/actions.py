@@ -8,6 +8,7 @@ import json
 import re
 
 from .common import decode_token, encode_token, given, int_param, own_group, region
+from .consistency import reads
 from .errors import ApiError
 from .group_actions import create_group, delete_group, modify_group_attribute, modify_group_policy
 from .group_validation import check_tag_filter, indexed_tags
@@ -136,6 +137,7 @@ def _permission(row, group_names, list_names):
 
 
 def describe_attribute(ctx, tx):
+    tx = reads(ctx, tx)
     group = own_group(ctx, tx, write=False)
     direction = (ctx.get('Direction') or 'all').lower()
     if direction not in ('all', 'egress', 'ingress'):
@@ -187,6 +189,7 @@ def _group_summary(row, tags, tx):
 
 
 def describe_groups(ctx, tx):
+    tx = reads(ctx, tx)
     region_id = region(ctx, tx)
     group_ids = _security_group_ids_filter(ctx)
     equal = {column: ctx.get(param) for param, column in (('SecurityGroupId', 'group_id'), ('SecurityGroupName', 'name'),
@@ -214,6 +217,9 @@ def describe_groups(ctx, tx):
     return {'RequestId': ctx.request_id, 'RegionId': region_id, 'TotalCount': total, 'PageNumber': page_number,
             'PageSize': size, 'NextToken': next_token, 'SecurityGroups': {'SecurityGroup': groups}}, False
 
+
+# Writes whose SDK request model has no ClientToken field: a ClientToken sent anyway is ignored.
+WITHOUT_CLIENT_TOKEN = frozenset(('DeleteSecurityGroup', 'ModifySecurityGroupAttribute', 'TagResources', 'UntagResources'))
 
 # action -> (handler, is_write)
 ACTIONS = {

@@ -16,6 +16,8 @@ class Context:
         self.params = params
         self.account = account
         self.request_id = request_id
+        # For reads under a consistency lag: the moment (epoch seconds) whose state they see; None: now.
+        self.read_moment = None
 
     def get(self, name):
         return self.params.get(name)

@@ -89,6 +89,7 @@ CATALOGUE = {
     'InvalidDescription.Malformed': (400, 'The specified parameter "Description" is not valid.'),
     'QuotaExceed.SecurityGroup': (403, 'The maximum number of security groups is reached.'),
     'InvalidVpcId.NotFound': (404, 'Specified VPC does not exist.'),
+    'InvalidVpcId.NotFound#empty': (403, 'vpc id must not empty when only support vpc vm.'),
     'InvalidSecurityGroupName.Malformed': (400, 'Specified security group name is not valid.'),
     'InvalidTagKey.Malformed': (400, 'The specified Tag.N.Key is not valid.'),
     'InvalidTagValue.Malformed': (400, 'The specified Tag.N.Value is not valid.'),
@@ -143,14 +144,29 @@ CATALOGUE = {
 }
 
 
-class ApiError(Exception):
-    """An ECS error answer. `variant` selects a second message registered for the same code."""
+def catalogue_message(code):
+    """The catalogue's message of a code (its `%s` filled with the code), or None for a code it does not know."""
+    entry = CATALOGUE.get(code)
+    if entry is None:
+        return None
+    return entry[1] % code if '%s' in entry[1] else entry[1]
 
-    def __init__(self, code, detail=None, variant=None, headers=None):
-        key = code + ('#' + variant if variant else '')
-        status, message = CATALOGUE[key]
-        if '%s' in message:
-            message = message % (detail or code)
+
+class ApiError(Exception):
+    """An ECS error answer. `variant` selects a second message registered for the same code.
+
+    With `status`, the code need not be in the catalogue: status and `detail` (the message) are
+    answered as given (the fault kind `error` does this).
+    """
+
+    def __init__(self, code, detail=None, variant=None, headers=None, status=None):
+        if status is not None:
+            message = detail
+        else:
+            key = code + ('#' + variant if variant else '')
+            status, message = CATALOGUE[key]
+            if '%s' in message:
+                message = message % (detail or code)
         super().__init__(message)
         self.code = code
         self.status = status

@@ -3,10 +3,12 @@
 import random
 import threading
 
-from .errors import ApiError
+from .errors import ApiError, catalogue_message
 
 KINDS = ('throttle', 'throttle_retry_after', 'service_unavailable', 'internal_error', 'gress_flow_malformed',
-         'latency', 'drop_after_write')
+         'latency', 'drop_after_write', 'error')
+# The fault kind `error` answers any code with any status in this range.
+ERROR_STATUS_RANGE = (400, 599)
 
 _ERRORS = {
     'throttle': 'Throttling.User',
@@ -28,15 +30,34 @@ class Decision:
         self.latency_ms = 0
         self.kind = None
         self.retry_after_ms = None
+        self.answer = None  # the `error` kind's (code, status, message)
 
     def error(self):
         """The ApiError to answer with, or None when the call proceeds (latency, drop_after_write, no fault)."""
+        if self.kind == 'error':
+            code, status, message = self.answer
+            return ApiError(code, message, status=status)
         if self.kind not in _ERRORS:
             return None
         headers = {}
         if self.kind == 'throttle_retry_after':
             headers['x-acs-retry-after'] = str(self.retry_after_ms)
         return ApiError(_ERRORS[self.kind], headers=headers)
+
+
+def _error_answer(rule):
+    """(code, status, message) of an `error` rule; the message defaults to the catalogue's, else a generic one."""
+    code, status, message = rule.get('code'), rule.get('status'), rule.get('message')
+    if not isinstance(code, str) or not code.strip():
+        raise FaultConfigError('an "error" rule needs a "code" (a non-empty string)')
+    low, high = ERROR_STATUS_RANGE
+    if isinstance(status, bool) or not isinstance(status, int) or not low <= status <= high:
+        raise FaultConfigError('an "error" rule needs a "status" (an integer from %d to %d)' % (low, high))
+    if message is not None and not isinstance(message, str):
+        raise FaultConfigError('"message" must be a string')
+    if message is None:
+        message = catalogue_message(code) or 'The request failed with %s.' % code
+    return code, status, message
 
 
 def _validate(config):
@@ -62,7 +83,7 @@ def _validate(config):
             rate = 1.0
         clean.append({'kind': rule['kind'], 'actions': actions, 'rate': rate, 'first': first,
                       'latency_ms': int(rule.get('latency_ms', 200)), 'retry_after_ms': int(rule.get('retry_after_ms', 100)),
-                      'seen': 0})
+                      'answer': _error_answer(rule) if rule['kind'] == 'error' else None, 'seen': 0})
     seed = config.get('seed', 0)
     if not isinstance(seed, int):
         raise FaultConfigError('"seed" must be an integer')
@@ -111,4 +132,5 @@ class Faults:
                 elif decision.kind is None:
                     decision.kind = rule['kind']
                     decision.retry_after_ms = rule['retry_after_ms']
+                    decision.answer = rule['answer']
         return decision

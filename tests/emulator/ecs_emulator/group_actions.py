@@ -17,7 +17,12 @@ def create_group(ctx, tx):
     group_type = check_group_type(ctx.get('SecurityGroupType'))
     tags = check_tags(indexed_tags(ctx.params))
     vpc_id = given(ctx, 'VpcId')
-    if vpc_id is not None and not tx.vpc_exists(account_id, region_id, vpc_id):
+    if vpc_id is None:
+        # The classic network is retired: a group without a VPC goes to the region's default VPC.
+        vpc_id = tx.default_vpc(account_id, region_id)
+        if vpc_id is None:
+            raise ApiError('InvalidVpcId.NotFound', variant='empty')
+    elif not tx.vpc_exists(account_id, region_id, vpc_id):
         raise ApiError('InvalidVpcId.NotFound')
     if tx.group_count(account_id, region_id) >= tx.security_group_quota(account_id):
         raise ApiError('QuotaExceed.SecurityGroup')

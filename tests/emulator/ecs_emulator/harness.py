@@ -227,6 +227,32 @@ class Emulator:
     def reset(self):
         self._admin('POST', '/reset')
 
+    # -- consistency lag and group members ---------------------------------------------------------
+    def set_lag(self, ms):
+        """Let the read actions see every group as it was `ms` milliseconds ago; returns {"lag_ms": ms}."""
+        return self._admin('PUT', '/consistency', {'lag_ms': ms})
+
+    def lag(self):
+        """The consistency lag in milliseconds (0: reads see the current state)."""
+        return self._admin('GET', '/consistency')['lag_ms']
+
+    def clear_lag(self):
+        return self._admin('DELETE', '/consistency')
+
+    def add_member(self, member_id, kind, group_ids):
+        """Put an instance (`kind` "instance") or network interface ("network_interface") in groups of any account.
+
+        Returns {"member_id", "kind", "security_group_ids"} (every group the member holds now).
+        """
+        return self._admin('POST', '/members', {'member_id': member_id, 'kind': kind, 'security_group_ids': list(group_ids)})
+
+    def release_member(self, member_id, after_ms=0):
+        """Take a member out of every group it holds, `after_ms` milliseconds from now (0: at once).
+
+        Returns {"member_id", "security_group_ids" (the groups it held), "released_at" (epoch seconds)}.
+        """
+        return self._admin('DELETE', '/members/%s?after_ms=%d' % (urllib.parse.quote(member_id, safe=''), after_ms))
+
     def temporary_keys(self):
         """The keys AssumeRole issued (access_key_id, secret, security_token, account_id, role_name, ...)."""
         return self._admin('GET', '/temporary-keys')['keys']

@@ -12,10 +12,11 @@ import sys
 import time
 import traceback
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from urllib.parse import parse_qsl
+from urllib.parse import parse_qsl, unquote
 
 from .auth import Authenticator, claimed_access_key_id
 from .clock import Clock
+from .consistency import Consistency, LagConfigError
 from .errors import ApiError
 from .faults import FaultConfigError, Faults
 from .request_log import RequestLog
@@ -31,6 +32,12 @@ LINGER_SECONDS = 5.0
 LINGER_BYTES = 16 * MAX_BODY
 # An external ID is the shared secret of a role's trust policy: it stays out of the log like the keys.
 NEVER_LOGGED = ('Signature', 'SecurityToken', 'AccessKeyId', 'ExternalId')
+# What can be in a group (POST /members `kind`, the store's member kinds).
+MEMBER_KINDS = ('instance', 'network_interface')
+
+
+class NotFoundError(LookupError):
+    """An admin request about something that does not exist: answered 404."""
 
 
 def drain_before_close(connection, seconds=LINGER_SECONDS, limit=LINGER_BYTES):
@@ -80,10 +87,11 @@ class Emulator:
         self.fixture_path = fixture_path
         self.store.initialise(fixture_path, reset=reset)
         self.faults = Faults()
+        self.consistency = Consistency()
         self.log = RequestLog()
         self.clock = Clock()
         self.authenticator = Authenticator(self.store, self.clock)
-        self.service = Service(self.store, self.faults)
+        self.service = Service(self.store, self.faults, self.consistency)
         # The credentials library signs AssumeRole with quote_plus, hence form_spaces.
         self.sts_authenticator = Authenticator(self.store, self.clock, api_version=STS_API_VERSION,
                                                missing_token_code='MissingSecurityToken', form_spaces=True)
@@ -110,8 +118,42 @@ class Emulator:
             detail.update(account_id=group['account_id'], region=group['region_id'], description=group['description'],
                           inner_access_policy=group['inner_access_policy'], resource_group_id=group['resource_group_id'],
                           service_managed=bool(group['service_managed']), create_time=group['create_time'],
-                          rule_count=tx.rule_count(group_id))
+                          rule_count=tx.rule_count(group_id),
+                          members={'instances': tx.group_members(group_id, 'instance'),
+                                   'network_interfaces': tx.group_members(group_id, 'network_interface')})
             return detail
+
+    def add_member(self, request):
+        """POST /members: put an instance or network interface in groups of any account."""
+        if not isinstance(request, dict) or set(request) != {'member_id', 'kind', 'security_group_ids'}:
+            raise ValueError('the body must be {"member_id": ..., "kind": "instance" | "network_interface", "security_group_ids": [...]}')
+        member_id, kind, group_ids = request['member_id'], request['kind'], request['security_group_ids']
+        if not isinstance(member_id, str) or not member_id:
+            raise ValueError('"member_id" must be a non-empty string')
+        if kind not in MEMBER_KINDS:
+            raise ValueError('"kind" must be "instance" or "network_interface"')
+        if not isinstance(group_ids, list) or not group_ids or not all(isinstance(g, str) and g for g in group_ids):
+            raise ValueError('"security_group_ids" must be a non-empty list of group ids')
+        with self.store.transaction(write=True) as tx:
+            unknown = sorted({g for g in group_ids if tx.find_group(g) is None})
+            if unknown:
+                raise NotFoundError('no such security group: %s' % ', '.join(unknown))
+            other_kinds = {k for dummy, k in tx.member_groups(member_id)} - {kind}
+            if other_kinds:
+                raise ValueError('%s is already a member as a %s' % (member_id, other_kinds.pop()))
+            tx.add_member(member_id, kind, list(dict.fromkeys(group_ids)))
+            held = [group_id for group_id, dummy in tx.member_groups(member_id)]
+        return {'member_id': member_id, 'kind': kind, 'security_group_ids': held}
+
+    def release_member(self, member_id, after_ms):
+        """DELETE /members/<id>?after_ms=N: from N ms on, the member holds none of its groups."""
+        with self.store.transaction(write=True) as tx:
+            held = [group_id for group_id, dummy in tx.member_groups(member_id)]
+            if not held:
+                raise NotFoundError('%s is in no security group' % member_id)
+            released_at = self.store.now() + after_ms / 1000.0
+            tx.release_member(member_id, released_at)
+        return {'member_id': member_id, 'security_group_ids': held, 'released_at': released_at}
 
     def groups(self, name=None):
         """Every account's groups, or those with a name, in creation order (admin API)."""
@@ -345,6 +387,24 @@ class AdminHandler(_BaseHandler):
                 self.send_json(200, emu.clock.state())
             elif route == ('GET', 'temporary-keys'):
                 self.send_json(200, {'keys': emu.temporary_keys()})
+            elif route == ('PUT', 'consistency'):
+                request = json.loads(body.decode('utf-8') or '{}')
+                if not isinstance(request, dict) or set(request) != {'lag_ms'}:
+                    raise ValueError('the body must be {"lag_ms": N}')
+                emu.consistency.set(request['lag_ms'])
+                self.send_json(200, emu.consistency.state())
+            elif route == ('GET', 'consistency'):
+                self.send_json(200, emu.consistency.state())
+            elif route == ('DELETE', 'consistency'):
+                emu.consistency.clear()
+                self.send_json(200, emu.consistency.state())
+            elif route == ('POST', 'members') and len(parts) == 1:
+                self.send_json(200, emu.add_member(json.loads(body.decode('utf-8') or '{}')))
+            elif route == ('DELETE', 'members') and len(parts) == 2:
+                after_ms = args.get('after_ms') or '0'
+                if not (after_ms.isascii() and after_ms.isdigit()):
+                    raise ValueError('"after_ms" must be an integer >= 0')
+                self.send_json(200, emu.release_member(unquote(parts[1]), int(after_ms)))
             elif route == ('GET', 'clock'):
                 self.send_json(200, emu.clock.state())
             elif route == ('DELETE', 'clock'):
@@ -352,7 +412,9 @@ class AdminHandler(_BaseHandler):
                 self.send_json(200, emu.clock.state())
             else:
                 self.send_json(404, {'error': 'unknown admin endpoint'})
-        except (ValueError, FaultConfigError) as exc:
+        except NotFoundError as exc:
+            self.send_json(404, {'error': str(exc)})
+        except (ValueError, FaultConfigError, LagConfigError) as exc:
             self.send_json(400, {'error': str(exc)})
 
     def _get_groups(self, parts, args):

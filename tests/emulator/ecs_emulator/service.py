@@ -7,8 +7,9 @@ import json
 import time
 import uuid
 
-from .actions import ACTIONS
+from .actions import ACTIONS, WITHOUT_CLIENT_TOKEN
 from .common import Context
+from .consistency import Consistency
 from .errors import ApiError
 from .faults import Faults
 from .validation import check_client_token
@@ -32,9 +33,10 @@ class CallReport:
 
 
 class Service:
-    def __init__(self, store, faults=None):
+    def __init__(self, store, faults=None, consistency=None):
         self.store = store
         self.faults = faults if faults is not None else Faults()
+        self.consistency = consistency if consistency is not None else Consistency()
 
     def call(self, action, params, account, request_id=None, report=None):
         """Answer body of `action` with decoded `params` (no envelope) for `account`; raises ApiError.
@@ -57,13 +59,19 @@ class Service:
             raise fault_error
         caller = {'account_id': account['account_id'], 'account_name': account['account_name']}
         context = Context(action, params, caller, request_id or new_request_id())
+        if not write:
+            # Reads see the groups as they were `lag` ago (None: as they are).
+            context.read_moment = self.consistency.cutoff(self.store.now())
         body, report.applied = self._run_once(handler, write, context)
         report.drop_connection = decision.kind == 'drop_after_write'
         return body
 
     def _run_once(self, handler, write, ctx):
-        """Run the handler in one transaction, or replay the answer of an earlier call with the same ClientToken."""
-        token = check_client_token(ctx.get('ClientToken')) if write else None
+        """Run the handler in one transaction, or replay the answer of an earlier call with the same ClientToken.
+
+        Actions whose request model has no ClientToken ignore one: not checked, not remembered, never replayed.
+        """
+        token = check_client_token(ctx.get('ClientToken')) if write and ctx.action not in WITHOUT_CLIENT_TOKEN else None
         fingerprint = json.dumps({k: v for k, v in ctx.params.items() if k != 'ClientToken'}, sort_keys=True)
         account_id = ctx.account['account_id']
         with self.store.transaction(write) as tx:

@@ -1,5 +1,5 @@
 """SQLite state: accounts, keys, regions, VPCs, security groups and what is in them, tags, prefix lists, rules, client tokens,
-RAM roles and the temporary credentials STS issued.
+RAM roles, the temporary credentials STS issued, and the recent history of every group (for the consistency lag).
 
 Every SQL statement of the emulator lives here. One connection per thread; every API request runs in
 one transaction, and writers take `BEGIN IMMEDIATE` so that parallel writers serialize instead of
@@ -46,9 +46,13 @@ GROUP_COLUMNS = ('group_id', 'region_id', 'account_id', 'name', 'description', '
 # CreateSecurityGroup document: up to 100 groups per region, unless a fixture account says otherwise.
 DEFAULT_SECURITY_GROUP_QUOTA = 100
 # Bumped whenever a table changes shape; a state file of another version is started afresh.
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 TABLES = ('meta', 'regions', 'accounts', 'access_keys', 'vpcs', 'security_groups', 'group_members', 'group_tags',
-          'prefix_lists', 'prefix_list_entries', 'rules', 'client_tokens', 'roles', 'temporary_keys')
+          'prefix_lists', 'prefix_list_entries', 'rules', 'client_tokens', 'roles', 'temporary_keys', 'group_snapshots')
+# How long the history of groups is kept for lagged reads: the provider retries a rule read for 10 minutes.
+HISTORY_SECONDS = 600
+# When the fixture's groups count as written: long before any lag reaches back.
+SEEDED_AT = 0.0
 # A prefix list of the fixture without max_entries holds at least this many entries (assumed).
 DEFAULT_PREFIX_LIST_MAX_ENTRIES = 10
 # RAM CreateRole: MaxSessionDuration is 3600..43200 seconds, 3600 by default.
@@ -63,13 +67,16 @@ CREATE TABLE IF NOT EXISTS accounts (
 CREATE TABLE IF NOT EXISTS access_keys (
     access_key_id TEXT PRIMARY KEY, secret TEXT NOT NULL, security_token TEXT, account_id TEXT NOT NULL, name TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS vpcs (
-    account_id TEXT NOT NULL, vpc_id TEXT NOT NULL, region_id TEXT NOT NULL, PRIMARY KEY (account_id, vpc_id));
+    account_id TEXT NOT NULL, vpc_id TEXT NOT NULL, region_id TEXT NOT NULL, is_default INTEGER NOT NULL,
+    PRIMARY KEY (account_id, vpc_id));
 CREATE TABLE IF NOT EXISTS security_groups (
     group_id TEXT PRIMARY KEY, region_id TEXT NOT NULL, account_id TEXT NOT NULL, name TEXT NOT NULL,
     description TEXT NOT NULL, vpc_id TEXT, service_managed INTEGER NOT NULL, group_type TEXT NOT NULL,
     create_time TEXT NOT NULL, seq INTEGER NOT NULL, inner_access_policy TEXT NOT NULL, resource_group_id TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS group_members (
-    group_id TEXT NOT NULL, member_kind TEXT NOT NULL, member_id TEXT NOT NULL, PRIMARY KEY (group_id, member_kind, member_id));
+    group_id TEXT NOT NULL, member_kind TEXT NOT NULL, member_id TEXT NOT NULL, released_at REAL,
+    PRIMARY KEY (group_id, member_kind, member_id));
+CREATE INDEX IF NOT EXISTS group_members_by_member ON group_members (member_id);
 CREATE TABLE IF NOT EXISTS group_tags (
     seq INTEGER PRIMARY KEY AUTOINCREMENT, group_id TEXT NOT NULL, tag_key TEXT NOT NULL, tag_value TEXT NOT NULL,
     UNIQUE (group_id, tag_key));
@@ -100,6 +107,11 @@ CREATE TABLE IF NOT EXISTS temporary_keys (
     access_key_id TEXT PRIMARY KEY, secret TEXT NOT NULL, security_token TEXT NOT NULL, account_id TEXT NOT NULL,
     role_name TEXT NOT NULL, session_name TEXT NOT NULL, caller_access_key_id TEXT NOT NULL, policy TEXT,
     issued_at INTEGER NOT NULL, expires_at INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS group_snapshots (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT, group_id TEXT NOT NULL, account_id TEXT NOT NULL, region_id TEXT NOT NULL,
+    taken_at REAL NOT NULL, state TEXT);
+CREATE INDEX IF NOT EXISTS group_snapshots_by_group ON group_snapshots (group_id, seq);
+CREATE INDEX IF NOT EXISTS group_snapshots_by_place ON group_snapshots (account_id, region_id, group_id);
 """
 
 _ID_ALPHABET = string.ascii_lowercase + string.digits
@@ -132,9 +144,12 @@ def _placeholders(values):
 
 
 class Store:
-    def __init__(self, path, busy_timeout_ms=30000):
+    """`now` is the clock of snapshots and membership releases (epoch seconds; tests may pass a fake one)."""
+
+    def __init__(self, path, busy_timeout_ms=30000, now=time.time):
         self.path = path
         self.busy_timeout_ms = busy_timeout_ms
+        self.now = now
         self._local = threading.local()
 
     def _connection(self):
@@ -151,11 +166,17 @@ class Store:
 
     @contextlib.contextmanager
     def transaction(self, write):
-        """A `Transaction` committed when the block ends normally, rolled back when it raises."""
+        """A `Transaction` committed when the block ends normally, rolled back when it raises.
+
+        A write transaction that changed groups records a snapshot of each of them before it commits.
+        """
         conn = self._connection()
         conn.execute('BEGIN IMMEDIATE' if write else 'BEGIN')
         try:
-            yield Transaction(conn)
+            tx = Transaction(conn, self.now)
+            yield tx
+            if write:
+                tx.record_snapshots()
         except BaseException:
             conn.execute('ROLLBACK')
             raise
@@ -190,8 +211,11 @@ class Transaction:  # pylint: disable=too-many-public-methods
     Every query of the emulator is a method here (SQL lives nowhere else), hence their number.
     """
 
-    def __init__(self, conn):
+    def __init__(self, conn, now=time.time):
         self._conn = conn
+        self._now = now
+        # Groups this transaction changed: {group id: (account id, region id)}, for their snapshots.
+        self._changed = {}
 
     def _one(self, sql, args=()):
         row = self._conn.execute(sql, args).fetchone()
@@ -244,14 +268,17 @@ class Transaction:  # pylint: disable=too-many-public-methods
                            tuple(row[c] for c in columns))
 
     def owner_account_id(self, owner_id, owner_account):
-        """The account named by id and/or name (None if unknown or if the two disagree)."""
+        """The account named by id and/or owner account (None if unknown or if the two disagree).
+
+        The owner account may be given as the account's name or as its id.
+        """
         row = None
         if owner_id:
             row = self._one('SELECT * FROM accounts WHERE account_id = ?', (owner_id,))
-            if row is not None and owner_account and row['account_name'] != owner_account:
+            if row is not None and owner_account and owner_account not in (row['account_name'], row['account_id']):
                 return None
         elif owner_account:
-            row = self._one('SELECT * FROM accounts WHERE account_name = ?', (owner_account,))
+            row = self._one('SELECT * FROM accounts WHERE account_name = ? OR account_id = ?', (owner_account, owner_account))
         return row['account_id'] if row else None
 
     # -- client tokens ----------------------------------------------------------------------------
@@ -327,11 +354,18 @@ class Transaction:  # pylint: disable=too-many-public-methods
         return self._one('SELECT 1 AS found FROM vpcs WHERE account_id = ? AND region_id = ? AND vpc_id = ?',
                          (account_id, region_id, vpc_id)) is not None
 
+    def default_vpc(self, account_id, region_id):
+        """The id of the account's default VPC in the region, or None."""
+        row = self._one('SELECT vpc_id FROM vpcs WHERE account_id = ? AND region_id = ? AND is_default = 1',
+                        (account_id, region_id))
+        return row['vpc_id'] if row else None
+
     def insert_group(self, row):
         """Add a group: `row` has every column of GROUP_COLUMNS but seq, which continues the creation order."""
         values = dict(row, seq=self._conn.execute('SELECT COALESCE(MAX(seq), 0) + 1 FROM security_groups').fetchone()[0])
         self._conn.execute('INSERT INTO security_groups (%s) VALUES (%s)' % (', '.join(GROUP_COLUMNS), _placeholders(GROUP_COLUMNS)),
                            tuple(values[c] for c in GROUP_COLUMNS))
+        self._changed[row['group_id']] = (row['account_id'], row['region_id'])
 
     def _update(self, table, key_column, key, changes, allowed):
         """Overwrite the given columns of one row; only the ``allowed`` columns may change."""
@@ -344,17 +378,41 @@ class Transaction:  # pylint: disable=too-many-public-methods
     def update_group(self, group_id, changes):
         """Overwrite the given columns (of GROUP_MUTABLE_COLUMNS) of one group."""
         self._update('security_groups', 'group_id', group_id, changes, GROUP_MUTABLE_COLUMNS)
+        self._mark_changed([group_id])
 
     def delete_group(self, group_id):
         """Remove a group with its rules, tags and memberships."""
+        self._mark_changed([group_id])
         for table in ('rules', 'group_tags', 'group_members', 'security_groups'):
             self._conn.execute('DELETE FROM %s WHERE group_id = ?' % table, (group_id,))
 
+    # -- members (instances and network interfaces in groups) ---------------------------------------
     def group_members(self, group_id, member_kind):
-        """Ids of the instances ('instance') or network interfaces ('network_interface') in a group, sorted."""
-        rows = self._conn.execute('SELECT member_id FROM group_members WHERE group_id = ? AND member_kind = ? ORDER BY member_id',
-                                  (group_id, member_kind)).fetchall()
+        """Ids of the instances ('instance') or network interfaces ('network_interface') that hold a group now, sorted.
+
+        A member whose release time has come no longer holds the group.
+        """
+        rows = self._conn.execute('SELECT member_id FROM group_members WHERE group_id = ? AND member_kind = ? '
+                                  'AND (released_at IS NULL OR released_at > ?) ORDER BY member_id',
+                                  (group_id, member_kind, self._now())).fetchall()
         return [row[0] for row in rows]
+
+    def member_groups(self, member_id):
+        """[(group id, member kind)] of the groups a member holds now, sorted by group id."""
+        rows = self._conn.execute('SELECT group_id, member_kind FROM group_members WHERE member_id = ? '
+                                  'AND (released_at IS NULL OR released_at > ?) ORDER BY group_id',
+                                  (member_id, self._now())).fetchall()
+        return [(row[0], row[1]) for row in rows]
+
+    def add_member(self, member_id, member_kind, group_ids):
+        """Put a member in groups (a pending release of those memberships is called off)."""
+        for group_id in group_ids:
+            self._conn.execute('INSERT OR REPLACE INTO group_members VALUES (?, ?, ?, NULL)', (group_id, member_kind, member_id))
+
+    def release_member(self, member_id, released_at):
+        """From `released_at` on (epoch seconds), the member holds none of the groups it holds now."""
+        self._conn.execute('UPDATE group_members SET released_at = ? WHERE member_id = ? AND (released_at IS NULL OR released_at > ?)',
+                           (released_at, member_id, self._now()))
 
     def groups_referencing(self, group_id):
         """Ids of the other groups with a rule whose peer is `group_id`, sorted."""
@@ -410,15 +468,20 @@ class Transaction:  # pylint: disable=too-many-public-methods
             else:
                 continue
             changed = True
+        if changed:
+            self._mark_changed([group_id])
         return changed
 
     def remove_tags(self, group_id, keys=None):
         """Remove the tags with these keys (every tag when `keys` is None); returns how many went."""
         if keys is None:
-            return self._conn.execute('DELETE FROM group_tags WHERE group_id = ?', (group_id,)).rowcount
-        removed = 0
-        for key in keys:
-            removed += self._conn.execute('DELETE FROM group_tags WHERE group_id = ? AND tag_key = ?', (group_id, key)).rowcount
+            removed = self._conn.execute('DELETE FROM group_tags WHERE group_id = ?', (group_id,)).rowcount
+        else:
+            removed = 0
+            for key in keys:
+                removed += self._conn.execute('DELETE FROM group_tags WHERE group_id = ? AND tag_key = ?', (group_id, key)).rowcount
+        if removed:
+            self._mark_changed([group_id])
         return removed
 
     def tag_page(self, group_ids, after_seq, limit):
@@ -458,14 +521,79 @@ class Transaction:  # pylint: disable=too-many-public-methods
     def insert_rule(self, row):
         self._conn.execute('INSERT INTO rules (%s) VALUES (%s)' % (', '.join(RULE_COLUMNS), _placeholders(RULE_COLUMNS)),
                            tuple(row[c] for c in RULE_COLUMNS))
+        self._mark_changed([row['group_id']])
 
     def update_rule(self, rule_id, changes):
         """Overwrite the given columns of one rule."""
+        self._mark_changed(self._groups_of_rules([rule_id]))
         self._update('rules', 'rule_id', rule_id, changes, RULE_COLUMNS)
 
     def delete_rules(self, rule_ids):
+        self._mark_changed(self._groups_of_rules(rule_ids))
         for rule_id in rule_ids:
             self._conn.execute('DELETE FROM rules WHERE rule_id = ?', (rule_id,))
+
+    def _groups_of_rules(self, rule_ids):
+        rule_ids = list(rule_ids)
+        if not rule_ids:
+            return []
+        rows = self._conn.execute('SELECT DISTINCT group_id FROM rules WHERE rule_id IN (%s)' % _placeholders(rule_ids),
+                                  rule_ids).fetchall()
+        return [row[0] for row in rows]
+
+    # -- history of groups (lagged reads) ---------------------------------------------------------
+    def _mark_changed(self, group_ids):
+        """Remember that these groups changed, with their account and region (read now, before a delete)."""
+        for group_id in group_ids:
+            if group_id not in self._changed:
+                row = self._one('SELECT account_id, region_id FROM security_groups WHERE group_id = ?', (group_id,))
+                if row is not None:
+                    self._changed[group_id] = (row['account_id'], row['region_id'])
+
+    def _group_state(self, group_id):
+        """A group as the lagged reads need it (row, rules, tags with their positions), or None when it is gone."""
+        group = self._one('SELECT * FROM security_groups WHERE group_id = ?', (group_id,))
+        if group is None:
+            return None
+        tags = [list(row) for row in self._conn.execute(
+            'SELECT seq, tag_key, tag_value FROM group_tags WHERE group_id = ? ORDER BY seq', (group_id,)).fetchall()]
+        return {'group': group, 'rules': self.rules(group_id), 'tags': tags}
+
+    def record_snapshots(self, taken_at=None):
+        """Store the state of every group this transaction changed (None for a deleted one) as of `taken_at`.
+
+        Snapshots older than HISTORY_SECONDS are pruned, except each group's newest one among them,
+        which is its state at the far end of the history.
+        """
+        if not self._changed:
+            return
+        taken_at = self._now() if taken_at is None else taken_at
+        horizon = taken_at - HISTORY_SECONDS
+        rows = []
+        for group_id, (account_id, region_id) in sorted(self._changed.items()):
+            state = self._group_state(group_id)
+            rows.append((group_id, account_id, region_id, taken_at, None if state is None else json.dumps(state)))
+            self._conn.execute('DELETE FROM group_snapshots WHERE group_id = ? AND seq < '
+                               '(SELECT MAX(seq) FROM group_snapshots WHERE group_id = ? AND taken_at <= ?)',
+                               (group_id, group_id, horizon))
+        self._conn.executemany('INSERT INTO group_snapshots (group_id, account_id, region_id, taken_at, state) '
+                               'VALUES (?, ?, ?, ?, ?)', rows)
+        self._changed = {}
+
+    def group_state_at(self, group_id, moment):
+        """The decoded snapshot of a group as it was at `moment` (epoch seconds); None if it did not exist then."""
+        row = self._one('SELECT state FROM group_snapshots WHERE group_id = ? AND taken_at <= ? ORDER BY seq DESC LIMIT 1',
+                        (group_id, moment))
+        return json.loads(row['state']) if row and row['state'] is not None else None
+
+    def group_states_at(self, account_id, region_id, moment):
+        """{group id: decoded snapshot} of every group of an account and region that existed at `moment`."""
+        rows = self._conn.execute(
+            'SELECT s.group_id, s.state FROM group_snapshots s JOIN ('
+            '  SELECT group_id, MAX(seq) AS seq FROM group_snapshots WHERE account_id = ? AND region_id = ? AND taken_at <= ? '
+            '  GROUP BY group_id) latest ON latest.seq = s.seq WHERE s.state IS NOT NULL',
+            (account_id, region_id, moment)).fetchall()
+        return {row[0]: json.loads(row[1]) for row in rows}
 
     # -- seeding ----------------------------------------------------------------------------------
     def replace_everything(self, fixture):
@@ -491,11 +619,14 @@ class Transaction:  # pylint: disable=too-many-public-methods
             for member_kind, key in (('instance', 'instances'), ('network_interface', 'network_interfaces')):
                 for member in account.get(key) or []:
                     for group_id in member.get('security_group_ids') or []:
-                        self._conn.execute('INSERT OR IGNORE INTO group_members VALUES (?, ?, ?)', (group_id, member_kind, member['id']))
+                        self._conn.execute('INSERT OR IGNORE INTO group_members VALUES (?, ?, ?, NULL)',
+                                           (group_id, member_kind, member['id']))
         # Roles last: their trusted accounts may be any account of the fixture.
         for account in fixture.get('accounts') or []:
             for role in account.get('roles') or []:
                 self._seed_role(str(account['account_id']), role, fixture.get('accounts') or [])
+        # The fixture's groups were there long before any lagged read looks back.
+        self.record_snapshots(taken_at=SEEDED_AT)
         self._conn.execute("INSERT INTO meta VALUES ('seeded', ?)", (now_iso(),))
 
     def _seed_prefix_list(self, account_id, plist):
@@ -530,10 +661,15 @@ class Transaction:  # pylint: disable=too-many-public-methods
     def _seed_vpcs(self, account_id, account):
         # The VPCs an account declares, and those its groups are in: fixtures written before VPCs
         # were declared keep working, and CreateSecurityGroup accepts the VPCs the fixture uses.
-        vpcs = [(vpc['id'], vpc['region']) for vpc in account.get('vpcs') or []]
-        vpcs += [(group['vpc_id'], group['region']) for group in account.get('security_groups') or [] if group.get('vpc_id')]
-        for vpc_id, region_id in vpcs:
-            self._conn.execute('INSERT OR IGNORE INTO vpcs VALUES (?, ?, ?)', (account_id, vpc_id, region_id))
+        vpcs = [(vpc['id'], vpc['region'], 1 if vpc.get('default') else 0) for vpc in account.get('vpcs') or []]
+        vpcs += [(group['vpc_id'], group['region'], 0) for group in account.get('security_groups') or [] if group.get('vpc_id')]
+        defaults = {}
+        for vpc_id, region_id, is_default in vpcs:
+            if is_default:
+                if region_id in defaults:
+                    raise ValueError('account %s: two default VPCs in %s (%s, %s)' % (account_id, region_id, defaults[region_id], vpc_id))
+                defaults[region_id] = vpc_id
+            self._conn.execute('INSERT OR IGNORE INTO vpcs VALUES (?, ?, ?, ?)', (account_id, vpc_id, region_id, is_default))
 
     def _seed_group(self, account_id, group):
         group_type = group.get('type', 'normal')

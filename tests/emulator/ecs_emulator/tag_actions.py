@@ -6,6 +6,7 @@ of their documents' tables.
 """
 
 from .common import decode_token, encode_token, int_param, region
+from .consistency import reads
 from .errors import ApiError
 from .group_validation import (SECURITY_GROUP_RESOURCE_TYPE, TAGS_PER_REQUEST, TAGS_PER_RESOURCE, check_resource_ids,
                                check_resource_type, check_tag_filter, check_tags, indexed_tags, indexed_values)
@@ -74,6 +75,7 @@ def untag_resources(ctx, tx):
 
 
 def list_tag_resources(ctx, tx):
+    tx = reads(ctx, tx)
     region_id = _tag_region(ctx, tx)
     resource_type = check_resource_type(ctx.get('ResourceType'))
     resource_ids = check_resource_ids(indexed_values(ctx.params, 'ResourceId'), required=False)

@@ -127,6 +127,16 @@ def parse_ipv6(value):
     return ipaddress.IPv6Interface(value), None
 
 
+def compress_ipv6(value):
+    """A valid IPv6 address or CIDR block in compressed lower-case form (2001:DB8:0:0::/64 -> 2001:db8::/64).
+
+    The address keeps its host bits and a prefix-less address stays prefix-less.
+    """
+    addr, sep, prefix = value.partition('/')
+    text = ipaddress.IPv6Address(addr).compressed
+    return '%s/%d' % (text, int(prefix)) if sep else text
+
+
 def _port_pair(value):
     match = _PORT_RE.match(value or '')
     if not match:
@@ -297,7 +307,7 @@ def parse_rule(get, group, direction, lookup):
     elif kind == 'cidr6':
         if local6_parsed is not None and local6_parsed == peer6_parsed:
             raise ApiError('InvalidParamter.Conflict')
-        row[col['peer_cidr6']] = peer6
+        row[col['peer_cidr6']] = compress_ipv6(peer6)
     elif kind == 'group':
         row[col['peer_group']], row[col['peer_owner']] = _resolve_peer_group(get, group, direction, lookup, peer_group)
     else:
@@ -305,7 +315,7 @@ def parse_rule(get, group, direction, lookup):
     if local4:
         row[col['local_cidr']] = local4
     if local6:
-        row[col['local_cidr6']] = local6
+        row[col['local_cidr6']] = compress_ipv6(local6)
     return row
 
 

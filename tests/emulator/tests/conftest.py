@@ -32,12 +32,17 @@ REGION = 'cn-hangzhou'
 M = models
 
 
-def fixture_groups(account='main', region=REGION):
-    """Ids of the default fixture's groups of one account and region, in fixture order."""
+def fixture_group_entries(account='main', region=REGION):
+    """The default fixture's groups (fixture entries) of one account and region, in fixture order."""
     for entry in load_fixture(DEFAULT_FIXTURE)['accounts']:
         if entry['name'] == account:
-            return [g['id'] for g in entry.get('security_groups') or [] if g['region'] == region]
+            return [g for g in entry.get('security_groups') or [] if g['region'] == region]
     return []
+
+
+def fixture_groups(account='main', region=REGION):
+    """Ids of the default fixture's groups of one account and region, in fixture order."""
+    return [g['id'] for g in fixture_group_entries(account, region)]
 
 
 MAIN_GROUPS = fixture_groups()
@@ -53,6 +58,7 @@ def emulator(tmp_path_factory):
 @pytest.fixture
 def emu(emulator):
     emulator.clear_faults()
+    emulator.clear_lag()
     emulator.reset_clock()
     emulator.reset()
     return emulator

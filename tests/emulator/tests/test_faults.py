@@ -114,3 +114,55 @@ def test_bad_fault_config_is_refused(emu):
         emu.set_faults({'rules': [{'kind': 'meteor_strike'}]})
     with pytest.raises(EmulatorError):
         emu.set_faults({'rules': [{'kind': 'throttle', 'rate': 2}]})
+
+
+@pytest.mark.parametrize('rule,code,status,message', [
+    ({'code': 'Rejected.Throttling', 'status': 400}, 'Rejected.Throttling', 400, 'The request failed with Rejected.Throttling.'),
+    ({'code': 'Throttling.Api', 'status': 400, 'message': 'Request was denied due to api flow control.'},
+     'Throttling.Api', 400, 'Request was denied due to api flow control.'),
+    ({'code': 'DependencyViolation', 'status': 403, 'message': 'still in use'}, 'DependencyViolation', 403, 'still in use'),
+    ({'code': 'InternalError', 'status': 500}, 'InternalError', 500, 'The request processing has failed due to some unknown error.'),
+    ({'code': 'Unknown.Gateway', 'status': 599, 'message': ''}, 'Unknown.Gateway', 599, ''),
+], ids=['default-message', 'throttling-api', 'dependency', 'catalogue-message', 'any-status'])
+def test_error_fault_answers_what_it_is_told(client, emu, rule, code, status, message):
+    emu.set_faults({'rules': [dict(rule, kind='error', actions=['AuthorizeSecurityGroupEgress'], first=1)]})
+    err = api_error(add, client)
+    assert (err.code, err.status_code, err.data['Message']) == (code, status, message)
+    assert emu.egress_rules('sg-demo-app') == []
+    entry = emu.requests()[-1]
+    assert (entry['fault'], entry['applied'], entry['status'], entry['code']) == ('error', False, status, code)
+    add(client)
+    assert len(emu.egress_rules('sg-demo-app')) == 1
+
+
+def test_error_fault_can_fail_deletes_until_it_runs_out(client, emu):
+    emu.set_faults({'rules': [{'kind': 'error', 'code': 'DependencyViolation', 'status': 403, 'actions': ['DeleteSecurityGroup'],
+                               'first': 2}]})
+    request = M.DeleteSecurityGroupRequest(region_id=REGION, security_group_id='sg-demo-app')
+    for dummy in range(2):
+        err = api_error(client.delete_security_group, request)
+        assert (err.code, err.status_code) == ('DependencyViolation', 403)
+    client.delete_security_group(request)
+    assert emu.group('sg-demo-app') is None
+
+
+@pytest.mark.parametrize('rule', [
+    {},
+    {'status': 400},
+    {'code': '', 'status': 400},
+    {'code': 7, 'status': 400},
+    {'code': 'X'},
+    {'code': 'X', 'status': 399},
+    {'code': 'X', 'status': 600},
+    {'code': 'X', 'status': '400'},
+    {'code': 'X', 'status': True},
+    {'code': 'X', 'status': 400, 'message': 5},
+], ids=['nothing', 'no-code', 'empty-code', 'code-not-string', 'no-status', 'status-low', 'status-high', 'status-string',
+        'status-bool', 'message-not-string'])
+def test_bad_error_faults_are_refused(client, emu, rule):
+    emu.set_faults({'rules': [{'kind': 'throttle', 'first': 1}]})
+    with pytest.raises(EmulatorError) as info:
+        emu.set_faults({'rules': [dict(rule, kind='error')]})
+    assert ': 400 ' in str(info.value)
+    # The configuration in force is unchanged.
+    assert api_error(add, client).code == 'Throttling.User'

@@ -106,13 +106,13 @@ def test_new_actions_are_writes_except_the_list(service):
     assert (report.write, report.applied) == (False, False)
 
 
-def test_delete_replays_its_answer_for_the_same_token(service):
+def test_delete_ignores_a_client_token(service):
+    # DeleteSecurityGroupRequest has no ClientToken: one sent anyway is not remembered, so a retry of a
+    # delete whose answer was lost finds the group gone.
     params = {'RegionId': REGION, 'SecurityGroupId': 'sg-demo-app', 'ClientToken': 'delete-once'}
-    first = service.call('DeleteSecurityGroup', params, MAIN)
-    report = CallReport()
-    # A retry of a delete whose answer was lost succeeds instead of answering NotFound.
-    assert service.call('DeleteSecurityGroup', params, MAIN, report=report) == first
-    assert report.applied is False
+    service.call('DeleteSecurityGroup', params, MAIN)
+    err = api_error_of(service, 'DeleteSecurityGroup', params, MAIN)
+    assert (err.code, err.status) == ('InvalidSecurityGroupId.NotFound', 404)
 
 
 def test_list_tag_resources_pages(service):
@@ -160,7 +160,9 @@ def test_empty_parameters_are_not_given(service):
                                                 'SecurityGroupType': '', 'ResourceGroupId': '', 'Tag.1.Key': '', 'Tag.1.Value': ''}, MAIN)
     (group,) = service.call('DescribeSecurityGroups', {'RegionId': REGION, 'SecurityGroupId': body['SecurityGroupId']},
                             MAIN)['SecurityGroups']['SecurityGroup']
-    assert (group['VpcId'], group['SecurityGroupName'], group['SecurityGroupType'], group['Tags']) == ('', '', 'normal', {'Tag': []})
+    # An empty VpcId is no VpcId: the group goes to the region's default VPC.
+    assert (group['VpcId'], group['SecurityGroupName'], group['SecurityGroupType'], group['Tags']) == (
+        'vpc-demo-default-hz', '', 'normal', {'Tag': []})
     report = CallReport()
     service.call('ModifySecurityGroupAttribute', {'RegionId': REGION, 'SecurityGroupId': 'sg-demo-web', 'SecurityGroupName': '',
                                                   'Description': ''}, MAIN, report=report)
@@ -190,3 +192,108 @@ def test_a_state_file_of_an_older_layout_is_reseeded(tmp_path):
     Store(path).initialise(DEFAULT_FIXTURE)
     assert api_error_of(service, 'DescribeSecurityGroupAttribute', {'RegionId': REGION, 'SecurityGroupId': 'sg-demo-app'},
                         MAIN).code == 'InvalidSecurityGroupId.NotFound'
+
+
+# -- ClientToken: only where the request model has one -------------------------------------------------
+
+
+@pytest.mark.parametrize('action,params', [
+    ('ModifySecurityGroupAttribute', {'SecurityGroupId': 'sg-demo-app', 'Description': 'first'}),
+    ('TagResources', {'ResourceType': 'securitygroup', 'ResourceId.1': 'sg-demo-app', 'Tag.1.Key': 'first'}),
+    ('UntagResources', {'ResourceType': 'securitygroup', 'ResourceId.1': 'sg-demo-tagged', 'TagKey.1': 'env'}),
+], ids=['modify-attribute', 'tag', 'untag'])
+def test_actions_without_a_client_token_in_their_model_ignore_one(service, action, params):
+    params = dict(params, RegionId=REGION, ClientToken='same-token')
+    report = CallReport()
+    service.call(action, params, MAIN, report=report)
+    assert report.applied is True
+    # Other parameters with the same token: no IdempotentParameterMismatch, the call is simply made.
+    other = {key: (value.replace('first', 'second').replace('env', 'team') if key != 'ClientToken' else value)
+             for key, value in params.items()}
+    report = CallReport()
+    service.call(action, other, MAIN, report=report)
+    assert report.applied is True
+    # Nor is the token checked: one the other writes refuse is fine here.
+    report = CallReport()
+    service.call(action, dict(params, ClientToken='t' * 65), MAIN, report=report)
+
+
+def test_a_token_too_long_is_still_refused_where_the_model_has_one(service):
+    for action, params in (('CreateSecurityGroup', {}),
+                           ('ModifySecurityGroupPolicy', {'SecurityGroupId': 'sg-demo-app', 'InnerAccessPolicy': 'Drop'})):
+        err = api_error_of(service, action, dict(params, RegionId=REGION, ClientToken='t' * 65), MAIN)
+        assert err.code == 'InvalidClientToken.ValueNotSupported', action
+    err = api_error_of(service, 'DeleteSecurityGroup', {'RegionId': REGION, 'SecurityGroupId': 'sg-nowhere', 'ClientToken': 't' * 65}, MAIN)
+    assert err.code == 'InvalidSecurityGroupId.NotFound'
+
+
+def test_policy_keeps_its_client_token(service):
+    params = {'RegionId': REGION, 'SecurityGroupId': 'sg-demo-app', 'InnerAccessPolicy': 'Drop', 'ClientToken': 'policy-once'}
+    first = service.call('ModifySecurityGroupPolicy', params, MAIN, request_id='first')
+    assert service.call('ModifySecurityGroupPolicy', params, MAIN, request_id='second') == first
+    err = api_error_of(service, 'ModifySecurityGroupPolicy', dict(params, InnerAccessPolicy='Accept'), MAIN)
+    assert err.code == 'IdempotentParameterMismatch'
+
+
+# -- default VPCs -------------------------------------------------------------------------------------
+
+
+def created_vpc(service_, region_id=REGION, account=MAIN, **params):
+    group_id = service_.call('CreateSecurityGroup', dict(params, RegionId=region_id), account)['SecurityGroupId']
+    return service_.call('DescribeSecurityGroupAttribute', {'RegionId': region_id, 'SecurityGroupId': group_id}, account)['VpcId']
+
+
+def test_a_group_without_vpc_goes_to_the_default_vpc_of_its_region(service):
+    assert created_vpc(service) == 'vpc-demo-default-hz'
+    assert created_vpc(service, 'cn-shanghai') == 'vpc-demo-default-sh'
+    assert created_vpc(service, VpcId='') == 'vpc-demo-default-hz'
+    # The default VPC is an ordinary VPC for everything else.
+    assert created_vpc(service, VpcId='vpc-demo-default-hz') == 'vpc-demo-default-hz'
+    assert created_vpc(service, VpcId='vpc-demo-1') == 'vpc-demo-1'
+
+
+def test_without_a_default_vpc_a_vpc_is_required(service):
+    peer = credentials('peer')
+    before = main_group_count(service)
+    err = api_error_of(service, 'CreateSecurityGroup', {'RegionId': REGION, 'SecurityGroupName': 'no-vpc'}, peer)
+    assert (err.code, err.status, err.message) == ('InvalidVpcId.NotFound', 403, 'vpc id must not empty when only support vpc vm.')
+    body = service.call('DescribeSecurityGroups', {'RegionId': REGION}, peer)
+    assert [g['SecurityGroupId'] for g in body['SecurityGroups']['SecurityGroup']] == ['sg-peer-shared']
+    assert main_group_count(service) == before
+    # An unknown VpcId is still the 404.
+    err = api_error_of(service, 'CreateSecurityGroup', {'RegionId': REGION, 'VpcId': 'vpc-nowhere'}, peer)
+    assert (err.code, err.status) == ('InvalidVpcId.NotFound', 404)
+
+
+def test_classic_groups_come_only_from_the_fixture(service):
+    body = service.call('DescribeSecurityGroups', {'RegionId': REGION, 'NetworkType': 'classic'}, MAIN)
+    assert [g['SecurityGroupId'] for g in body['SecurityGroups']['SecurityGroup']] == ['sg-demo-classic']
+    service.call('CreateSecurityGroup', {'RegionId': REGION}, MAIN)
+    assert service.call('DescribeSecurityGroups', {'RegionId': REGION, 'NetworkType': 'classic'}, MAIN)['TotalCount'] == 1
+
+
+def test_two_default_vpcs_in_one_region_are_refused(tmp_path):
+    fixture = load_fixture(DEFAULT_FIXTURE)
+    main = next(account for account in fixture['accounts'] if account['name'] == 'main')
+    main['vpcs'].append({'id': 'vpc-second-default', 'region': REGION, 'default': True})
+    store = Store(str(tmp_path / 'state.sqlite'))
+    store.initialise(DEFAULT_FIXTURE)
+    with pytest.raises(ValueError) as info:
+        store.seed(fixture)
+    assert 'two default VPCs' in str(info.value)
+
+
+def test_fixture_ipv6_rules_stay_as_given(tmp_path):
+    fixture = fixture_with()
+    fixture['accounts'][0]['security_groups'].append({
+        'id': 'sg-x', 'region': REGION, 'vpc_id': 'vpc-demo-1',
+        'egress': [{'IpProtocol': 'TCP', 'PortRange': '22/22', 'Ipv6DestCidrIp': '2001:DB8:0:0::/64'}]})
+    service = service_on(tmp_path, fixture)
+    (permission,) = service.call('DescribeSecurityGroupAttribute', {'RegionId': REGION, 'SecurityGroupId': 'sg-x'},
+                                 MAIN)['Permissions']['Permission']
+    assert permission['Ipv6DestCidrIp'] == '2001:DB8:0:0::/64'
+    # The API's compressed spelling is the same rule.
+    report = CallReport()
+    service.call('AuthorizeSecurityGroupEgress', {'RegionId': REGION, 'SecurityGroupId': 'sg-x', 'IpProtocol': 'tcp',
+                                                  'PortRange': '22/22', 'Ipv6DestCidrIp': '2001:db8::/64'}, MAIN, report=report)
+    assert report.applied is False

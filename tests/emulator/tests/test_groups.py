@@ -7,7 +7,7 @@ import urllib.request
 
 import pytest
 
-from conftest import M, REGION, api_error, describe, egress, make_client
+from conftest import M, REGION, api_error, describe, egress, fixture_group_entries, make_client
 
 NEW_ID = re.compile(r'^sg-[a-z0-9]{20}$')
 
@@ -61,10 +61,11 @@ def test_create_answers_a_new_id_and_the_group_reads_back(client, emu):
     assert emu.requests()[-3]['write'] is True and emu.requests()[-3]['applied'] is True
 
 
-def test_create_defaults_a_classic_unnamed_group_and_an_isolated_enterprise_one(client):
-    classic = create(client).security_group_id
-    group = described_group(client, classic)
-    assert (group['VpcId'], group['SecurityGroupName'], group['Description'], group['SecurityGroupType']) == ('', '', '', 'normal')
+def test_create_defaults_an_unnamed_group_in_the_default_vpc_and_an_isolated_enterprise_one(client):
+    unnamed = create(client).security_group_id
+    group = described_group(client, unnamed)
+    assert (group['VpcId'], group['SecurityGroupName'], group['Description'], group['SecurityGroupType']) == (
+        'vpc-demo-default-hz', '', '', 'normal')
     enterprise = create(client, vpc_id='vpc-demo-2', security_group_type='Enterprise', security_group_name='ent')
     assert described_group(client, enterprise.security_group_id)['SecurityGroupType'] == 'enterprise'
     assert attribute(client, enterprise.security_group_id)['InnerAccessPolicy'] == 'Drop'
@@ -108,6 +109,9 @@ CREATE_ERRORS = [
     ('name-one-char', dict(security_group_name='a'), 'InvalidSecurityGroupName.Malformed', 400),
     ('name-129-chars', dict(security_group_name='a' * 129), 'InvalidSecurityGroupName.Malformed', 400),
     ('name-starts-with-digit', dict(security_group_name='1web'), 'InvalidSecurityGroupName.Malformed', 400),
+    # "digits" are read as ASCII digits (assumed; see the README): other Unicode digits are refused.
+    ('name-with-fullwidth-digit', dict(security_group_name='web\uff11'), 'InvalidSecurityGroupName.Malformed', 400),
+    ('name-with-arabic-indic-digit', dict(security_group_name='web\u0663'), 'InvalidSecurityGroupName.Malformed', 400),
     ('name-starts-with-dash', dict(security_group_name='-web'), 'InvalidSecurityGroupName.Malformed', 400),
     ('name-with-space', dict(security_group_name='web tier'), 'InvalidSecurityGroupName.Malformed', 400),
     ('name-with-slash', dict(security_group_name='web/tier'), 'InvalidSecurityGroupName.Malformed', 400),
@@ -362,7 +366,9 @@ def test_describe_filters_by_tags_all_of_which_must_match(client):
     assert described_ids(client, tag=filter_tags(env='demo', team='other')) == []
     assert described_ids(client, tag=filter_tags(env='prod')) == []
     # A key alone matches any value.
-    assert described_ids(client, tag=[M.DescribeSecurityGroupsRequestTag(key='team')]) == ['sg-demo-tagged']
+    with_team = [group['id'] for group in fixture_group_entries() if 'team' in (group.get('tags') or {})]
+    assert 'sg-demo-tagged' in with_team
+    assert described_ids(client, tag=[M.DescribeSecurityGroupsRequestTag(key='team')]) == with_team
 
 
 def test_describe_filters_by_type_and_resource_group(client):
@@ -414,7 +420,9 @@ def test_admin_group_detail(emu):
         'tags': {'env': 'demo', 'team': 'platform'}, 'account_id': '1000000000000001', 'region': REGION,
         'description': 'a group with two tags', 'inner_access_policy': 'Accept', 'resource_group_id': 'rg-demo-1',
         'service_managed': False, 'create_time': '2024-01-01T00:00:00Z', 'rule_count': 0,
+        'members': {'instances': [], 'network_interfaces': []},
     }
+    assert emu.group('sg-demo-in-use')['members'] == {'instances': ['i-demo-in-use-1'], 'network_interfaces': []}
     assert emu.group('sg-demo-full')['rule_count'] == 198
     assert emu.group('sg-demo-classic')['vpc_id'] is None
     assert emu.group('sg-nowhere') is None

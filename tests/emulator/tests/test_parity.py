@@ -230,3 +230,66 @@ def test_modify_replaces_the_peer_and_validates_it(side, emu):
     err = api_error(side.send, 'modify', security_group_rule_id=first['rule_id'], peer='10.9.0.0/16')
     assert err.code == 'InvalidSecurityGroupRule.Duplicate'
     assert emu.rules('sg-demo-app', side.direction) == [changed, second]
+
+
+# -- IPv6 ranges are stored compressed -------------------------------------------------------------------
+
+IPV6_SPELLINGS = [
+    ('2001:DB8:0:0::/64', '2001:db8::/64'),
+    ('2001:0DB8:0000:0000:0000:0000:0000:0001', '2001:db8::1'),
+    ('2001:db8:0:0:1::1/64', '2001:db8::1:0:0:1/64'),
+    ('2001:db8::/64', '2001:db8::/64'),
+]
+
+
+@pytest.mark.parametrize('given,stored', IPV6_SPELLINGS, ids=['cidr', 'address-without-prefix', 'host-bits-kept', 'already-compressed'])
+def test_ipv6_ranges_are_stored_and_described_compressed(side, emu, given, stored):
+    side.authorize(**TCP, peer6=given, local6='2001:DB8:FFFF::0/48')
+    (row,) = emu.rules('sg-demo-app', side.direction)
+    peer, local = ('Dest', 'Source') if side.direction == 'egress' else ('Source', 'Dest')
+    assert (row['ipv6_%s_cidr_ip' % peer.lower()], row['ipv6_%s_cidr_ip' % local.lower()]) == (stored, '2001:db8:ffff::/48')
+    (permission,) = side.client.describe_security_group_attribute(M.DescribeSecurityGroupAttributeRequest(
+        region_id=REGION, security_group_id='sg-demo-app', direction=side.direction)).body.to_map()['Permissions']['Permission']
+    assert (permission['Ipv6%sCidrIp' % peer], permission['Ipv6%sCidrIp' % local]) == (stored, '2001:db8:ffff::/48')
+
+
+def test_modify_stores_a_new_ipv6_range_compressed(side, emu):
+    side.authorize(**TCP, peer6='2001:db8::/64')
+    (rule,) = emu.rules('sg-demo-app', side.direction)
+    side.send('modify', security_group_rule_id=rule['rule_id'], peer6='2001:DB8:0:1::/64')
+    (rule,) = emu.rules('sg-demo-app', side.direction)
+    assert '2001:db8:0:1::/64' in rule.values()
+
+
+# -- the owner of a peer group: by account id, by account name, or both --------------------------------
+
+@pytest.mark.parametrize('owner', [
+    {'peer_owner_account': '1000000000000002'},
+    {'peer_owner_account': 'peer@example.com'},
+    {'peer_owner_id': '1000000000000002', 'peer_owner_account': '1000000000000002'},
+    {'peer_owner_id': '1000000000000002', 'peer_owner_account': 'peer@example.com'},
+], ids=['account-as-id', 'account-as-name', 'id-and-account-id', 'id-and-account-name'])
+def test_the_owner_account_may_be_the_account_id(side, emu, owner):
+    side.authorize(**TCP, peer_group='sg-peer-shared', **owner)
+    (row,) = emu.rules('sg-demo-app', side.direction)
+    assert (row[side.column('peer_group')], row[side.column('peer_owner_id')]) == ('sg-peer-shared', '1000000000000002')
+    body = side.client.describe_security_group_attribute(M.DescribeSecurityGroupAttributeRequest(
+        region_id=REGION, security_group_id='sg-demo-app', direction=side.direction)).body.to_map()
+    (permission,) = body['Permissions']['Permission']
+    owner_field = 'DestGroupOwnerAccount' if side.direction == 'egress' else 'SourceGroupOwnerAccount'
+    assert permission[owner_field] == '1000000000000002'
+    # The response model has no owner id field, and neither has the answer.
+    assert 'SourceGroupOwnerId' not in permission and 'DestGroupOwnerId' not in permission
+    # Named the other way, it is the same rule.
+    side.authorize(**TCP, peer_group='sg-peer-shared', peer_owner_id='1000000000000002')
+    assert len(emu.rules('sg-demo-app', side.direction)) == 1
+
+
+@pytest.mark.parametrize('owner', [
+    {'peer_owner_id': '1000000000000002', 'peer_owner_account': '1000000000000001'},
+    {'peer_owner_account': '1000000000000009'},
+], ids=['id-and-other-account-id', 'unknown-account-id'])
+def test_an_owner_account_id_must_name_the_owner(side, emu, owner):
+    err = api_error(side.authorize, **TCP, peer_group='sg-peer-shared', **owner)
+    assert (err.code, err.status_code) == (side.code('group_not_found'), 404)
+    assert emu.rules('sg-demo-app', side.direction) == []

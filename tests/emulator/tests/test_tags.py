@@ -172,3 +172,37 @@ def test_list_errors(client):
     err = api_error(client.list_tag_resources, M.ListTagResourcesRequest(
         region_id=REGION, resource_type='securitygroup', resource_id=['sg-demo-tagged'], next_token='garbage!'))
     assert (err.code, err.status_code) == ('InvalidNextToken', 400)
+
+
+# -- the cloud's own tags ------------------------------------------------------------------------------
+
+SYSTEM_TAGS = [('team', 'platform'), ('acs:rm:rgId', 'rg-demo-1'), ('aliyun-managed-by', 'ack'), ('sae.do.not.delete', 'true')]
+
+
+def test_the_fixture_has_a_group_with_system_tags(client, emu):
+    assert listed(client, ['sg-demo-system-tags']) == [('sg-demo-system-tags', 'securitygroup', key, value) for key, value in SYSTEM_TAGS]
+    (group,) = client.describe_security_groups(M.DescribeSecurityGroupsRequest(
+        region_id=REGION, security_group_id='sg-demo-system-tags')).body.to_map()['SecurityGroups']['SecurityGroup']
+    assert [(t['TagKey'], t['TagValue']) for t in group['Tags']['Tag']] == SYSTEM_TAGS
+    assert (group['SecurityGroupName'], group['VpcId']) == ('demo-system-tags', 'vpc-demo-1')
+    assert emu.group('sg-demo-system-tags')['tags'] == dict(SYSTEM_TAGS)
+
+
+def test_untag_may_remove_system_keys(client, emu):
+    untag(client, ['sg-demo-system-tags'], keys=['acs:rm:rgId', 'aliyun-managed-by'])
+    assert emu.group('sg-demo-system-tags')['tags'] == {'team': 'platform', 'sae.do.not.delete': 'true'}
+    untag(client, ['sg-demo-system-tags'], all_tags=True)
+    assert emu.group('sg-demo-system-tags')['tags'] == {}
+
+
+@pytest.mark.parametrize('key', ['acs:rm:rgId', 'aliyun-managed-by'])
+def test_tag_still_refuses_system_keys(client, emu, key):
+    err = api_error(tag, client, ['sg-demo-system-tags'], **{key: 'mine'})
+    assert (err.code, err.status_code) == ('InvalidTagKey.Malformed', 400)
+    assert emu.group('sg-demo-system-tags')['tags'] == dict(SYSTEM_TAGS)
+
+
+def test_user_tags_change_beside_system_tags(client, emu):
+    tag(client, ['sg-demo-system-tags'], team='network', env='prod')
+    assert list(emu.group('sg-demo-system-tags')['tags'].items()) == [
+        ('team', 'network'), ('acs:rm:rgId', 'rg-demo-1'), ('aliyun-managed-by', 'ack'), ('sae.do.not.delete', 'true'), ('env', 'prod')]
