@@ -131,8 +131,9 @@ def emulator():
 
 @pytest.fixture
 def fresh(emulator):
-    """The emulator, re-seeded from its fixture and with an empty request log and no faults."""
+    """The emulator, re-seeded from its fixture, with an empty request log, no faults and reads that do not lag."""
     emulator.clear_faults()
+    emulator.clear_lag()
     emulator.reset()
     emulator.clear_log()
     return emulator
