@@ -135,8 +135,8 @@ options:
     type: str
   retry_timeout:
     description:
-      - How long, in seconds, a call is sent again while the API answers with a transient failure: any code that
-        contains C(Throttling) (C(Throttling.User), C(Rejected.Throttling), C(Throttling.Api), ...),
+      - How long, in seconds, a call is sent again while the API answers with a transient failure, which is any code
+        that contains C(Throttling) (C(Throttling.User), C(Rejected.Throttling), C(Throttling.Api), ...),
         C(ServiceUnavailable), C(InternalError), C(InvalidGressFlow.Malformed), C(RequestTimeout),
         C(LastTokenProcessing), C(OperationConflict), C(Operation.Conflict), another 5xx answer, a timeout or a lost
         connection. The official Terraform provider retries these for minutes too.

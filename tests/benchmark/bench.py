@@ -361,6 +361,63 @@ def import_table():
     print('| total (interpreter start-up included) | %.3f |' % sum(totals.values()))
 
 
+# The lag of the read-back table: reads show a write only this long after it, as the cloud's can.
+READ_BACK_LAG_MS = 500
+READ_BACK_TASKS = 8
+
+
+def read_back_table(server, workdir, repeat, tasks=READ_BACK_TASKS):
+    """What confirming writes costs: changed tasks (each adds a new rule, or creates a new group) taking turns with
+    ping in one playbook, with reads that show writes at once and with reads that lag them by READ_BACK_LAG_MS, then
+    the same tasks again (no-ops). Reads and writes per task come from the emulator log, split by task through the
+    log's sequence (tasks run one at a time)."""
+    kinds = [('egress', 'security_group_egress, adds a rule', 'alicloud.ecs.security_group_egress',
+              lambda index: dict(connection(server), security_group_id=ping_group(EGRESS), **rule(100 + index, EGRESS))),
+             ('group', 'security_group, creates a group with 1 + 1 rules', 'alicloud.ecs.security_group',
+              lambda index: dict(connection(server), name='bench-read-back-%d' % index, vpc_id='vpc-demo-1',
+                                 rules=[rule(index, INGRESS)], rules_egress=[rule(index, EGRESS)]))]
+    turns = []
+    for index in range(tasks):
+        turns.append({'name': 'ping %d' % index, 'ansible.builtin.ping': {}})
+        turns.extend({'name': '%s %d' % (prefix, index), action: options(index)} for prefix, dummy, action, options in kinds)
+    play = [dict(name='read-back cost', hosts='localhost', gather_facts=False, tasks=turns)]
+    print('\n### What confirming writes costs (wait_timeout read-back; median over %d runs of %d tasks of each kind)\n'
+          % (repeat, tasks))
+    print('| task | reads lag writes by | reads per task | writes per task | median s | against ping | changed |')
+    print('|---|---:|---:|---:|---:|---:|---|')
+    for lag_ms in (0, READ_BACK_LAG_MS):
+        for phase in ('changed', 'no-op'):
+            figures = dict((prefix, dict(reads=[], writes=[], seconds=[], ratio=[], changed=set())) for prefix, *dummy in kinds)
+            for dummy in range(repeat):
+                if phase == 'changed':
+                    server.reset()
+                server.set_lag(lag_ms)
+                server.clear_log()
+                dummy_seconds, dummy_rss, timings = run_playbook(server, workdir, play, 'read-back')
+                entries = server.requests()
+                ping = statistics.median(entry['seconds'] for entry in timings if entry['task'].startswith('ping '))
+                for prefix, *dummy_rest in kinds:
+                    mine = [entry for entry in timings if entry['task'].rsplit(' ', 1)[0] == prefix]
+                    figures[prefix]['seconds'].append(statistics.median(entry['seconds'] for entry in mine))
+                    figures[prefix]['ratio'].append(figures[prefix]['seconds'][-1] / ping)
+                    figures[prefix]['changed'].update(entry['changed'] for entry in mine)
+                calls = dict((prefix, Counter()) for prefix, *dummy_rest in kinds)
+                for entry in entries:
+                    # The egress tasks touch only their own group; every other call is a security_group task's.
+                    prefix = 'egress' if entry['params'].get('SecurityGroupId') == ping_group(EGRESS) else 'group'
+                    calls[prefix]['writes' if entry['write'] else 'reads'] += 1
+                for prefix in calls:
+                    figures[prefix]['reads'].append(calls[prefix]['reads'] / float(tasks))
+                    figures[prefix]['writes'].append(calls[prefix]['writes'] / float(tasks))
+            for prefix, label, *dummy in kinds:
+                item = figures[prefix]
+                print('| %s (%s) | %d ms | %.2f | %.2f | %.3f | %.2fx | %s |' % (
+                    label, phase, lag_ms, statistics.median(item['reads']), statistics.median(item['writes']),
+                    statistics.median(item['seconds']), statistics.median(item['ratio']),
+                    '/'.join(sorted(str(flag).lower() for flag in item['changed']))))
+    server.clear_lag()
+
+
 def many_groups_table(server, workdir, repeat, forks=10):
     inventory = Path(workdir) / 'many-hosts.yml'
     hosts = dict(('host%02d' % index, dict(group_index='%02d' % index, ansible_connection='local')) for index in range(GROUP_COUNT))
@@ -410,6 +467,7 @@ def main():
             group_and_role_table(server, workdir, options.repeat)
             import_table()
             ping_ratio_table(server, workdir, options.repeat)
+            read_back_table(server, workdir, options.repeat)
             many_groups_table(server, workdir, max(1, options.repeat // 2))
         finally:
             server.stop()

@@ -164,6 +164,17 @@ def opposite(direction):
     return INGRESS if direction is EGRESS else EGRESS
 
 
+# Reads that lag writes by this much (the emulator's consistency-lag mode): long enough that every read a task
+# makes right after its writes sees the state before them, short enough for the suite's time budget.
+LAG_MS = 400
+
+
+@pytest.fixture(name='lag_ms', params=(0, LAG_MS), ids=lambda lag: 'lag %d ms' % lag if lag else 'no lag')
+def lag_fixture(request):
+    """Runs a test with reads that show the current state, and again with reads that lag writes by LAG_MS."""
+    return request.param
+
+
 @pytest.fixture(name='direction', params=DIRECTIONS, ids=lambda each: each.name)
 def direction_fixture(request):
     """Runs a test once per direction: a case is written once and holds for egress and ingress alike."""

@@ -31,12 +31,13 @@ def filler_rows(direction, count):
              direction.api_name('{peer}_cidr_ip'): '10.200.0.0/16', 'Description': 'filler %d' % index} for index in range(count)]
 
 
-def test_ten_forks_on_shared_groups(direction, playbooks, tmp_path):
+def test_ten_forks_on_shared_groups(direction, lag_ms, playbooks, tmp_path):
     other = opposite(direction)
     peer_cidr = direction.option('{peer}_cidr_ip')
     groups = {DISJOINT: {}, OVERLAP: {}, NEAR_LIMIT: {other.name: filler_rows(other, FILLER)}}
     with SuiteEmulator(groups) as server:
         runner = playbooks(server)
+        server.set_lag(lag_ms)
         # Light throttling makes the forks retry and interleave even more.
         server.set_faults({'seed': 7, 'rules': [{'kind': 'throttle', 'rate': 0.1}]})
         inventory = tmp_path / 'inventory.yml'
@@ -74,13 +75,18 @@ def test_ten_forks_on_shared_groups(direction, playbooks, tmp_path):
         writes_for_the_extra_rule = [entry for entry in server.requests(since=seq) if entry['write']]
         near_limit_of_other_direction = len(server.rules(NEAR_LIMIT, other.name))
         near_limit_total = len(server.rules(NEAR_LIMIT))
+        # Every fork's task once more, with the reads still lagging (when they do): nothing left to change.
+        again = runner.playbook(playbook, args=['-i', str(inventory), '--forks', str(FORKS), '-e', '@%s' % variables])
+        changed_again = [entry['task'] for entry in again.results if entry['result'].get('changed')]
 
-    report('concurrency, %s' % direction.name, hosts=len({entry['host'] for entry in run.results}), tasks=len(run.results),
+    report('concurrency, %s, %s' % (direction.name, 'lag %d ms' % lag_ms if lag_ms else 'no lag'),
+           hosts=len({entry['host'] for entry in run.results}), tasks=len(run.results),
            failed_tasks=len(failed_tasks), throttled_calls=throttled, writes_of_other_actions=len(writes_of_other_actions),
            overlap_rules=len(final[OVERLAP]), duplicates=duplicate_count, near_limit_this_direction=len(final[NEAR_LIMIT]),
            near_limit_other_direction=near_limit_of_other_direction, near_limit_total=near_limit_total,
-           writes_for_the_extra_rule=len(writes_for_the_extra_rule))
+           writes_for_the_extra_rule=len(writes_for_the_extra_rule), false_changes_on_rerun=len(changed_again))
     assert not run.failed, run.output
+    assert not again.failed and not changed_again, (changed_again, again.output)
     assert len(run.results) == 3 * FORKS and not failed_tasks, (failed_tasks, run.output)
     assert not writes_of_other_actions, writes_of_other_actions
     assert duplicate_count == 0, duplicated
@@ -103,9 +109,11 @@ SHARED_GROUP = dict(
 )
 
 
-def test_ten_forks_converge_the_same_new_group(playbooks, tmp_path):
+def test_ten_forks_converge_the_same_new_group(lag_ms, playbooks, tmp_path):
     with SuiteEmulator({}) as server:
         runner = playbooks(server)
+        # With a lag, no fork sees the group another one created: they all send the same create token.
+        server.set_lag(lag_ms)
         groups_before = len(server.groups())
         # The same light throttling as above, so that the forks retry and interleave.
         server.set_faults({'seed': 7, 'rules': [{'kind': 'throttle', 'rate': 0.1}]})
@@ -138,7 +146,7 @@ def test_ten_forks_converge_the_same_new_group(playbooks, tmp_path):
               for direction, key in ((INGRESS, 'rules'), (EGRESS, 'rules_egress'))}
     present = dict((direction, sorted(identity(row, direction) for row in rows)) for direction, rows in final.items())
     duplicate_count = sum(len(duplicates(rows, direction)) for direction, rows in final.items())
-    report('concurrency, security_group', hosts=len({entry['host'] for entry in run.results}), tasks=len(run.results),
+    report('concurrency, security_group, %s' % ('lag %d ms' % lag_ms if lag_ms else 'no lag'), hosts=len({entry['host'] for entry in run.results}), tasks=len(run.results),
            failed_tasks=len(failed_tasks), throttled_calls=sum(1 for entry in entries if entry['fault'] == 'throttle'),
            groups_named=len(named), groups_created=groups_after - groups_before, creates_applied=len(applied_creates),
            creates_answered_from_the_token=len(answered_creates) - len(applied_creates),
@@ -155,3 +163,43 @@ def test_ten_forks_converge_the_same_new_group(playbooks, tmp_path):
     assert group['inner_access_policy'] == 'Drop', group
     assert duplicate_count == 0 and present == wanted, (present, wanted)
     assert not again.failed and again.result['changed'] is False and not writes_again, (again.output, writes_again)
+
+
+TEARDOWN_GROUPS = 6
+
+
+def test_the_teardown_play_converges_while_members_leave_late_and_reads_lag(lag_ms, playbooks, tmp_path):
+    """The usual teardown: the instances were just released, then every group is deleted, in parallel. The cloud lets
+    go of a group only a while after its members leave (a different while for each), and with the lag mode on, reads
+    lag too. Every delete must wait it out and succeed, and a second run must find nothing left."""
+    names = ['rel-teardown-%d' % index for index in range(TEARDOWN_GROUPS)]
+    groups = {'sg-' + name: dict(name=name, vpc_id='vpc-demo-1') for name in names}
+    with SuiteEmulator(groups) as server:
+        runner = playbooks(server)
+        server.set_lag(lag_ms)
+        for index, name in enumerate(names):
+            kind = 'instance' if index % 2 else 'network_interface'
+            server.add_member('held-by-%d' % index, kind, ['sg-' + name])
+            server.release_member('held-by-%d' % index, after_ms=500 + 400 * index)
+        inventory = tmp_path / 'inventory.yml'
+        hosts = dict(('fork%d' % index, dict(group_name=name, ansible_connection='local')) for index, name in enumerate(names))
+        inventory.write_text(yaml.safe_dump({'forks': {'hosts': hosts}}), encoding='utf-8')
+        play = dict(name='teardown', hosts='forks', gather_facts=False, tasks=[
+            {'name': 'delete', GROUP_MODULE: dict(name='{{ group_name }}', vpc_id='vpc-demo-1', state='absent', delete_timeout=60)}])
+        playbook = tmp_path / 'teardown.yml'
+        playbook.write_text(yaml.safe_dump([play], sort_keys=False), encoding='utf-8')
+        run = runner.playbook(playbook, args=['-i', str(inventory), '--forks', str(TEARDOWN_GROUPS)])
+        entries = server.requests()
+        left = [name for name in names if server.groups(name=name)]
+        again = runner.playbook(playbook, args=['-i', str(inventory), '--forks', str(TEARDOWN_GROUPS)])
+    deletes = [entry for entry in entries if entry['action'] == 'DeleteSecurityGroup']
+    report('teardown, %s' % ('lag %d ms' % lag_ms if lag_ms else 'no lag'), groups=len(names),
+           failed_tasks=sum(1 for entry in run.results if entry['status'] != 'ok'),
+           reported_changed=sum(1 for entry in run.results if entry['result'].get('changed')),
+           delete_calls=len(deletes), refused_while_held=sum(1 for entry in deletes if entry['code'] == 'DependencyViolation'),
+           groups_left=len(left), changed_on_rerun=sum(1 for entry in again.results if entry['result'].get('changed')))
+    assert not run.failed, run.output
+    assert all(entry['result']['changed'] for entry in run.results) and len(run.results) == len(names)
+    assert not left and sum(1 for entry in deletes if entry['code'] is None) == len(names)
+    assert any(entry['code'] == 'DependencyViolation' for entry in deletes), 'no delete met a member still leaving'
+    assert not again.failed and not any(entry['result'].get('changed') for entry in again.results), again.output

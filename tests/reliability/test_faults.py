@@ -209,12 +209,14 @@ def judge_faulty_pass(runs, results, seeded_ids, server, direction):
     return problems, failures, duplicate_count, lost_count
 
 
-def test_converge_under_faults(direction, playbooks, tmp_path):
+def test_converge_under_faults(direction, lag_ms, playbooks, tmp_path):
     rng = random.Random(SEED)
     runs = [scenario(rng, index, direction) for index in range(RUNS)]
     groups = {run['group']: {direction.name: [as_api_row(rule, direction) for rule in run['initial']]} for run in runs}
     with SuiteEmulator(groups) as server:
         runner = playbooks(server)
+        # With a lag, reads lag the writes in both passes: the calm pass re-runs every task during the lag.
+        server.set_lag(lag_ms)
         seeded_ids = {run['group']: {identity(row, direction): row['rule_id'] for row in server.rules(run['group'], direction.name)}
                       for run in runs}
         server.set_faults(fault_plan([direction.authorize_action], direction.write_actions))
@@ -231,6 +233,7 @@ def test_converge_under_faults(direction, playbooks, tmp_path):
         calm = runner.playbook(converge_playbook(tmp_path / 'calm.yml', runs, direction, faulty=False))
         assert not calm.failed, calm.output
         changed_again = [entry['task'] for entry in calm.results if entry['result']['changed']]
+        unsettled = sum(run.output.count('did not show them within') for run in (faulty, calm))
         assert len(changed_again) <= failures, changed_again
         for run in runs:
             assert not check_final_state(run, server.rules(run['group'], direction.name), True, direction), run['group']
@@ -239,12 +242,15 @@ def test_converge_under_faults(direction, playbooks, tmp_path):
     retries = retries_per_call(entries)
     writes = Counter(entry['action'] for entry in entries if entry['write'])
     writes_of_other_actions = sum(count for action, count in writes.items() if action not in direction.write_actions)
-    report('faults, %s' % direction.name, runs=len(results), succeeded=len(results) - failures,
+    report('faults, %s, %s' % (direction.name, 'lag %d ms' % lag_ms if lag_ms else 'no lag'), runs=len(results), succeeded=len(results) - failures,
            failed_after_retries=failures, calls=len(entries), write_calls=sum(writes.values()),
            writes_of_other_actions=writes_of_other_actions, faults_injected=sum(faults.values()), retries=sum(retries),
            retry_budget=max(run['retries'] for run in runs), most_retries_of_one_call=max(retries),
            runs_with_retries_not_converged=len(not_converged), dropped_answers=faults.get('drop_after_write', 0),
-           duplicates=duplicate_count, lost_rules=lost_count, **{'fault_%s' % kind: count for kind, count in sorted(faults.items())})
+           duplicates=duplicate_count, lost_rules=lost_count, false_changes_on_rerun=len(changed_again) - failures if
+           len(changed_again) > failures else 0, changed_by_the_calm_pass=len(changed_again), read_backs_out_of_time=unsettled,
+           **{'fault_%s' % kind: count for kind, count in sorted(faults.items())})
+    assert not unsettled, 'a read-back ran out of time'
     # The writes went to this direction's actions, and the faults aimed at them fired.
     assert writes[direction.authorize_action] > 0 and not writes_of_other_actions, writes
     assert faults['drop_after_write'] > 0 and faults['throttle_retry_after'] > 0 and faults['gress_flow_malformed'] > 0, faults
@@ -408,12 +414,13 @@ def judge_group_pass(runs, results, seeded_ids, server):
     return problems, failed, duplicate_count, lost_count
 
 
-def test_security_group_converges_under_faults(playbooks, tmp_path):
+def test_security_group_converges_under_faults(lag_ms, playbooks, tmp_path):
     rng = random.Random(GROUP_SEED)
     runs = [group_scenario(rng, index) for index in range(GROUP_RUNS)]
     seeded = {run['seeded_id']: seeded_group(run) for run in runs if run['seeded_id']}
     with SuiteEmulator(seeded) as server:
         runner = playbooks(server)
+        server.set_lag(lag_ms)
         groups_before = len(server.groups())
         seeded_ids = {group_id: {(direction.name, identity(row, direction)): row['rule_id'] for direction in DIRECTIONS
                                  for row in server.rules(group_id, direction.name)} for group_id in seeded}
@@ -433,6 +440,7 @@ def test_security_group_converges_under_faults(playbooks, tmp_path):
         assert not calm.failed, calm.output
         calm_results = {entry['task'].split()[-1]: entry for entry in calm.results}
         changed_again = sorted(name for name, entry in calm_results.items() if entry['result']['changed'])
+        unsettled = sum(run.output.count('did not show them within') for run in (faulty, calm))
         calm_problems, calm_failed = judge_group_pass(runs, calm_results, seeded_ids, server)[:2]
         groups_after = len(server.groups())
 
@@ -444,14 +452,17 @@ def test_security_group_converges_under_faults(playbooks, tmp_path):
     runs_by_name = {run['name']: run for run in runs}
     lost_creates_without_retries = [entry for entry in lost_creates if not runs_by_name[entry['params']['SecurityGroupName']]['retries']]
     new_groups = sum(1 for run in runs if not run['seeded_id'])
-    report('faults, security_group', runs=len(results), new_groups=new_groups, existing_groups=len(seeded),
+    report('faults, security_group, %s' % ('lag %d ms' % lag_ms if lag_ms else 'no lag'), runs=len(results), new_groups=new_groups,
+           existing_groups=len(seeded),
            succeeded=len(results) - len(failed), failed_after_retries=len(failed), calls=len(entries), write_calls=sum(writes.values()),
            create_calls=len(creates), creates_applied=sum(1 for entry in creates if entry['applied']), lost_create_answers=len(lost_creates),
            lost_create_answers_without_retries=len(lost_creates_without_retries), faults_injected=sum(faults.values()),
            retries=sum(retries), retry_budget=RETRIES, most_retries_of_one_call=max(retries), runs_with_retries_not_converged=len(not_converged),
            dropped_answers=faults.get('drop_after_write', 0), duplicates=duplicate_count, lost_rules=lost_count,
-           changed_by_the_calm_pass=len(changed_again), groups_created=groups_after - groups_before,
+           changed_by_the_calm_pass=len(changed_again), false_changes_on_rerun=len(set(changed_again) - set(failed)),
+           groups_created=groups_after - groups_before, read_backs_out_of_time=unsettled,
            **{'fault_%s' % kind: count for kind, count in sorted(faults.items())})
+    assert not unsettled, 'a read-back ran out of time'
     assert not calm_failed and not calm_problems, (calm_failed, '\n'.join(calm_problems))
     assert set(changed_again) <= set(failed), (changed_again, failed)
     # Exactly one group per new name, however many creates were sent, lost or retried.
@@ -462,13 +473,15 @@ def test_security_group_converges_under_faults(playbooks, tmp_path):
     assert not not_converged, 'runs with %d retries that did not converge: %s' % (RETRIES, not_converged)
 
 
-def test_a_create_whose_answer_is_lost_without_retries_leaves_one_group_the_next_run_finishes(playbooks, tmp_path):
+def test_a_create_whose_answer_is_lost_without_retries_leaves_one_group_the_next_run_finishes(lag_ms, playbooks, tmp_path):
     """The lost create of a run that may not retry: the task fails, one group exists, and the same task run again
-    finds that group by its name, finishes it, and a third run has nothing left to do."""
+    finds that group by its name (after the lag, with the lag mode on), finishes it, and a third run has nothing
+    left to do."""
     # Run 0 of a scenario creates its group.
     run = dict(group_scenario(random.Random(GROUP_SEED + 1), 0), name='rel-sg-lost-create', description='lost create')
     with SuiteEmulator({}) as server:
         runner = playbooks(server)
+        server.set_lag(lag_ms)
         server.set_faults({'seed': GROUP_SEED, 'rules': [LOST_CREATE]})
         tasks = [{'name': 'converge %s' % run['name'], GROUP_MODULE: dict(group_task_options(run, faulty=False), retries=0)}]
         path = tmp_path / 'lost.yml'
@@ -484,7 +497,7 @@ def test_a_create_whose_answer_is_lost_without_retries_leaves_one_group_the_next
         again = runner.playbook(group_playbook(tmp_path / 'again.yml', [run], faulty=False))
         later_creates = [entry for entry in server.requests(since=seq) if entry['action'] == 'CreateSecurityGroup']
         final = server.groups(name=run['name'])
-    report('lost create without retries, security_group', create_calls=len(creates), groups_after_the_lost_answer=len(after_lost),
+    report('lost create without retries, security_group, %s' % ('lag %d ms' % lag_ms if lag_ms else 'no lag'), create_calls=len(creates), groups_after_the_lost_answer=len(after_lost),
            first_run_failed=int(lost.failed), creates_by_the_next_runs=len(later_creates), groups_at_the_end=len(final),
            third_run_changed=int(bool(again.results and again.result['changed'])))
     assert lost.failed and 'CreateSecurityGroup failed: ConnectionError' in lost.result['msg'], lost.output

@@ -17,7 +17,7 @@ name: task_timer
 type: aggregate
 short_description: Record each task's wall time, for the benchmark
 description:
-  - Appends one JSON object per task (name, action, seconds, status) to the file named by E(TASK_TIMER_FILE).
+  - Appends one JSON object per task (name, action, seconds, status, changed) to the file named by E(TASK_TIMER_FILE).
 requirements:
   - enabled in callbacks_enabled
 """
@@ -41,7 +41,10 @@ class CallbackModule(CallbackBase):
         started, action = self._started.get(result.task_name, (None, None))
         if not path or started is None:
             return
-        entry = dict(task=result.task_name, action=action, seconds=time.perf_counter() - started, status=status)
+        # The return data: .result on ansible-core 2.19, ._result on 2.18.
+        data = result.result if hasattr(result, 'result') else getattr(result, '_result')
+        entry = dict(task=result.task_name, action=action, seconds=time.perf_counter() - started, status=status,
+                     changed=bool(data.get('changed')))
         with open(path, 'a', encoding='utf-8') as handle:
             handle.write(json.dumps(entry) + '\n')
 
