@@ -34,6 +34,7 @@ REQUIRED_PACKAGES = (
     ('darabonba', 'darabonba-core'),
 )
 
+
 def missing_packages():
     """The distributions of REQUIRED_PACKAGES that cannot be imported here, in the order listed."""
     return [distribution for module, distribution in REQUIRED_PACKAGES if importlib.util.find_spec(module) is None]

@@ -205,8 +205,8 @@ def api_call_table(server, workdir, repeat):
                 own_actions = set(write_actions) <= set(direction.write_actions)
                 # A task that writes reads the group once more, to confirm its writes (wait_timeout); a no-op does not.
                 expected_reads = pages * (2 if expected_writes else 1)
-                target = 'reads == %sceil(n/%d) = %d, writes == %s' % ('2 x ' if expected_writes else '', RULES_PER_PAGE,
-                                                                      expected_reads, formula)
+                target = 'reads == %sceil(n/%d) = %d, writes == %s' % (
+                    '2 x ' if expected_writes else '', RULES_PER_PAGE, expected_reads, formula)
                 if formula != str(expected_writes):
                     target += ' = %d' % expected_writes
                 met = reads == expected_reads and writes == expected_writes and own_actions

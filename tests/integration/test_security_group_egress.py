@@ -348,9 +348,9 @@ def test_a_rule_that_can_never_take_effect_is_named_in_a_warning(fresh, runner):
     assert shadowed['rule']['summary'] == 'accept tcp to 10.0.0.0/8 (443/443, priority 5, intranet)'
     assert [item['summary'] for item in shadowed['covered_by']] == ['drop all to 0.0.0.0/0 (-1/-1, priority 1, intranet)']
     assert 'accept tcp to 10.0.0.0/8 (443/443, priority 5, intranet) can never take effect' in ' '.join(run.output.split())
-    # The findings cost no API call: the run read the group once and wrote once.
-    assert [entry['action'] for entry in calls(fresh)] == ['DescribeSecurityGroupAttribute', 'AuthorizeSecurityGroupEgress',
-                                                         'DescribeSecurityGroupAttribute']
+    # The findings cost no API call: the run read the group once, wrote once and read its write back.
+    assert [entry['action'] for entry in calls(fresh)] == [
+        'DescribeSecurityGroupAttribute', 'AuthorizeSecurityGroupEgress', 'DescribeSecurityGroupAttribute']
     quiet = runner.task(dict(security_group_id=GROUP, rules=rules, warn_ineffective_rules=False))
     assert 'can never take effect' not in quiet.output
     assert quiet.result['analysis']['shadowed'] and quiet.result['changed'] is False

@@ -175,6 +175,11 @@ def lag_fixture(request):
     return request.param
 
 
+def lag_label(lag_ms):
+    """How a report names the lag of its run."""
+    return 'lag %d ms' % lag_ms if lag_ms else 'no lag'
+
+
 @pytest.fixture(name='direction', params=DIRECTIONS, ids=lambda each: each.name)
 def direction_fixture(request):
     """Runs a test once per direction: a case is written once and holds for egress and ingress alike."""

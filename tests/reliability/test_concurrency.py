@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import yaml
 
-from conftest import DIRECTIONS, EGRESS, GROUP_MODULE, GROUP_MODULE_WRITE_ACTIONS, INGRESS, SuiteEmulator, duplicates, identity, opposite, report
+from conftest import (DIRECTIONS, EGRESS, GROUP_MODULE, GROUP_MODULE_WRITE_ACTIONS, INGRESS, SuiteEmulator, duplicates, identity,
+                      lag_label, opposite, report)
 
 FORKS = 10
 DISJOINT, OVERLAP, NEAR_LIMIT = 'sg-rel-conc-disjoint', 'sg-rel-conc-overlap', 'sg-rel-conc-limit'
@@ -79,7 +80,7 @@ def test_ten_forks_on_shared_groups(direction, lag_ms, playbooks, tmp_path):
         again = runner.playbook(playbook, args=['-i', str(inventory), '--forks', str(FORKS), '-e', '@%s' % variables])
         changed_again = [entry['task'] for entry in again.results if entry['result'].get('changed')]
 
-    report('concurrency, %s, %s' % (direction.name, 'lag %d ms' % lag_ms if lag_ms else 'no lag'),
+    report('concurrency, %s, %s' % (direction.name, lag_label(lag_ms)),
            hosts=len({entry['host'] for entry in run.results}), tasks=len(run.results),
            failed_tasks=len(failed_tasks), throttled_calls=throttled, writes_of_other_actions=len(writes_of_other_actions),
            overlap_rules=len(final[OVERLAP]), duplicates=duplicate_count, near_limit_this_direction=len(final[NEAR_LIMIT]),
@@ -146,7 +147,8 @@ def test_ten_forks_converge_the_same_new_group(lag_ms, playbooks, tmp_path):
               for direction, key in ((INGRESS, 'rules'), (EGRESS, 'rules_egress'))}
     present = dict((direction, sorted(identity(row, direction) for row in rows)) for direction, rows in final.items())
     duplicate_count = sum(len(duplicates(rows, direction)) for direction, rows in final.items())
-    report('concurrency, security_group, %s' % ('lag %d ms' % lag_ms if lag_ms else 'no lag'), hosts=len({entry['host'] for entry in run.results}), tasks=len(run.results),
+    report('concurrency, security_group, %s' % lag_label(lag_ms), hosts=len({entry['host'] for entry in run.results}),
+           tasks=len(run.results),
            failed_tasks=len(failed_tasks), throttled_calls=sum(1 for entry in entries if entry['fault'] == 'throttle'),
            groups_named=len(named), groups_created=groups_after - groups_before, creates_applied=len(applied_creates),
            creates_answered_from_the_token=len(answered_creates) - len(applied_creates),
@@ -193,7 +195,7 @@ def test_the_teardown_play_converges_while_members_leave_late_and_reads_lag(lag_
         left = [name for name in names if server.groups(name=name)]
         again = runner.playbook(playbook, args=['-i', str(inventory), '--forks', str(TEARDOWN_GROUPS)])
     deletes = [entry for entry in entries if entry['action'] == 'DeleteSecurityGroup']
-    report('teardown, %s' % ('lag %d ms' % lag_ms if lag_ms else 'no lag'), groups=len(names),
+    report('teardown, %s' % lag_label(lag_ms), groups=len(names),
            failed_tasks=sum(1 for entry in run.results if entry['status'] != 'ok'),
            reported_changed=sum(1 for entry in run.results if entry['result'].get('changed')),
            delete_calls=len(deletes), refused_while_held=sum(1 for entry in deletes if entry['code'] == 'DependencyViolation'),

@@ -17,7 +17,7 @@ from collections import Counter
 import yaml
 
 from conftest import (DIRECTIONS, EGRESS, GROUP_MODULE, GROUP_MODULE_WRITE_ACTIONS, INGRESS, SuiteEmulator, duplicates,
-                      identity, opposite, report)
+                      identity, lag_label, opposite, report)
 
 SEED = 20261128
 # Randomised converges per direction. Each costs two playbook tasks (the faulty pass and the calm one),
@@ -242,7 +242,7 @@ def test_converge_under_faults(direction, lag_ms, playbooks, tmp_path):
     retries = retries_per_call(entries)
     writes = Counter(entry['action'] for entry in entries if entry['write'])
     writes_of_other_actions = sum(count for action, count in writes.items() if action not in direction.write_actions)
-    report('faults, %s, %s' % (direction.name, 'lag %d ms' % lag_ms if lag_ms else 'no lag'), runs=len(results), succeeded=len(results) - failures,
+    report('faults, %s, %s' % (direction.name, lag_label(lag_ms)), runs=len(results), succeeded=len(results) - failures,
            failed_after_retries=failures, calls=len(entries), write_calls=sum(writes.values()),
            writes_of_other_actions=writes_of_other_actions, faults_injected=sum(faults.values()), retries=sum(retries),
            retry_budget=max(run['retries'] for run in runs), most_retries_of_one_call=max(retries),
@@ -452,7 +452,7 @@ def test_security_group_converges_under_faults(lag_ms, playbooks, tmp_path):
     runs_by_name = {run['name']: run for run in runs}
     lost_creates_without_retries = [entry for entry in lost_creates if not runs_by_name[entry['params']['SecurityGroupName']]['retries']]
     new_groups = sum(1 for run in runs if not run['seeded_id'])
-    report('faults, security_group, %s' % ('lag %d ms' % lag_ms if lag_ms else 'no lag'), runs=len(results), new_groups=new_groups,
+    report('faults, security_group, %s' % lag_label(lag_ms), runs=len(results), new_groups=new_groups,
            existing_groups=len(seeded),
            succeeded=len(results) - len(failed), failed_after_retries=len(failed), calls=len(entries), write_calls=sum(writes.values()),
            create_calls=len(creates), creates_applied=sum(1 for entry in creates if entry['applied']), lost_create_answers=len(lost_creates),
@@ -497,7 +497,8 @@ def test_a_create_whose_answer_is_lost_without_retries_leaves_one_group_the_next
         again = runner.playbook(group_playbook(tmp_path / 'again.yml', [run], faulty=False))
         later_creates = [entry for entry in server.requests(since=seq) if entry['action'] == 'CreateSecurityGroup']
         final = server.groups(name=run['name'])
-    report('lost create without retries, security_group, %s' % ('lag %d ms' % lag_ms if lag_ms else 'no lag'), create_calls=len(creates), groups_after_the_lost_answer=len(after_lost),
+    report('lost create without retries, security_group, %s' % lag_label(lag_ms), create_calls=len(creates),
+           groups_after_the_lost_answer=len(after_lost),
            first_run_failed=int(lost.failed), creates_by_the_next_runs=len(later_creates), groups_at_the_end=len(final),
            third_run_changed=int(bool(again.results and again.result['changed'])))
     assert lost.failed and 'CreateSecurityGroup failed: ConnectionError' in lost.result['msg'], lost.output

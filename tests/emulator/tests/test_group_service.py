@@ -238,7 +238,8 @@ def test_policy_keeps_its_client_token(service):
 # -- default VPCs -------------------------------------------------------------------------------------
 
 
-def created_vpc(service_, region_id=REGION, account=MAIN, **params):
+def created_vpc(service_, region_id=REGION, account=None, **params):
+    account = account or MAIN
     group_id = service_.call('CreateSecurityGroup', dict(params, RegionId=region_id), account)['SecurityGroupId']
     return service_.call('DescribeSecurityGroupAttribute', {'RegionId': region_id, 'SecurityGroupId': group_id}, account)['VpcId']
 
