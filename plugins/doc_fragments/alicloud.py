@@ -140,8 +140,11 @@ options:
         C(ServiceUnavailable), C(InternalError), C(InvalidGressFlow.Malformed), C(RequestTimeout),
         C(LastTokenProcessing), C(OperationConflict), C(Operation.Conflict), another 5xx answer, a timeout or a lost
         connection. The official Terraform provider retries these for minutes too.
-      - Every write carries a client token that stays the same across its retries, so a retried write is never
-        applied twice.
+      - Every write whose API takes a client token carries one that stays the same across its retries, so a retried
+        write is never applied twice. The writes whose APIs take none (C(DeleteSecurityGroup),
+        C(ModifySecurityGroupAttribute), C(TagResources), C(UntagResources)) are safe to repeat by themselves.
+      - A write that fails after an earlier attempt got no answer (or a 5xx one) may have been applied; the task then
+        reports C(changed) and says so.
       - V(0) sends each call once.
     type: int
     default: 300
@@ -151,7 +154,8 @@ options:
     type: int
   retry_backoff:
     description:
-      - Base delay in seconds of the exponential backoff between retries (with jitter, at most 30 seconds).
+      - Base delay in seconds of the exponential backoff between retries (with jitter, at most 30 seconds). Must be
+        more than 0.
       - A C(x-acs-retry-after) hint from the API takes precedence.
     type: float
     default: 1.0

@@ -170,8 +170,10 @@ class ApiError(Exception):
         self.message = message
         self.status = status
         self.request_id = request_id
-        # Set by the base's call: an earlier attempt of the same call got no answer (and may have been applied).
-        self.after_lost_answer = False
+        # Set by the base's call: whether the call was a write, and whether an earlier attempt of it got no answer
+        # or one that does not tell (5xx), so that it may have been applied although this error says otherwise.
+        self.write = False
+        self.may_have_applied = False
 
     def as_dict(self):
         return dict(action=self.action, code=self.code, message=self.message, http_status=self.status, request_id=self.request_id)
@@ -209,6 +211,7 @@ class AlicloudEcsModule:
         self.retry_count = 0
         self._client = None
         self._credential_plan = None
+        self._read_back_budget = None
         missing = missing_packages()
         if missing:
             module.fail_json(msg=missing_required_lib(
@@ -270,9 +273,9 @@ class AlicloudEcsModule:
 
         A transient failure (``_waiting.is_transient``) is sent again until ``retry_timeout`` seconds have
         passed (or ``retries`` retries, when that is set). A write must carry its ClientToken in ``query``
-        already, so that every attempt sends the same one and the API applies the write at most once. The
-        ApiError finally raised tells by ``after_lost_answer`` whether an earlier attempt got no answer, in
-        which case that attempt may have been applied.
+        already (when its action takes one), so that every attempt sends the same one and the API applies the
+        write at most once. The ApiError finally raised tells by ``may_have_applied`` whether an earlier attempt
+        got no answer or a 5xx one, in which case that attempt may have been applied.
         """
         if write and self.module.check_mode:
             raise RuntimeError('refusing to call %s in check mode' % action)
@@ -294,12 +297,12 @@ class AlicloudEcsModule:
                 response = client.call_api(api, sdk.OpenApiRequest(query=query), sdk.RuntimeOptions())
             except Exception as exc:  # pylint: disable=broad-except
                 error = self._as_api_error(action, exc)
-                error.after_lost_answer = lost_answer
+                error.write, error.may_have_applied = write, lost_answer
                 within_count = max_retries is None or attempt <= max(max_retries, 0)
                 delay = _waiting.retry_delay(attempt, params['retry_backoff'], getattr(exc, 'retry_after', None))
                 if within_count and _waiting.is_transient(error) and budget.pause(delay):
                     self.retry_count += 1
-                    lost_answer = lost_answer or error.transport
+                    lost_answer = lost_answer or error.transport or (error.status or 0) >= 500
                     continue
                 if error.request_id:
                     self.request_ids.append(error.request_id)
@@ -336,7 +339,13 @@ class AlicloudEcsModule:
         result = dict(self.result)
         result.update(extra)
         result.update(error=error.as_dict(), request_ids=self.request_ids)
-        msg = error.describe() if not note else '%s; %s' % (error.describe(), note)
+        notes = [note] if note else []
+        if error.write and error.may_have_applied:
+            # The cloud may hold this write although the last answer was an error: say so, and do not claim no change.
+            result['changed'] = True
+            notes.append('an earlier attempt of %s got no answer or a 5xx one, so it may have been applied; the next run '
+                         'reads what the group holds' % error.action)
+        msg = '; '.join([error.describe()] + notes)
         self.module.fail_json(msg=msg, **result)
 
     def check_common_options(self):
@@ -347,11 +356,20 @@ class AlicloudEcsModule:
         for option in NON_NEGATIVE_OPTIONS:
             if params.get(option) is not None and params[option] < 0:
                 self.module.fail_json(msg='%s: must be 0 or more (got %d)' % (option, params[option]))
+        if params['retry_backoff'] <= 0:
+            # Without a pause, retries within retry_timeout would hammer a throttled API.
+            self.module.fail_json(msg='retry_backoff: must be more than 0 seconds (got %s)' % params['retry_backoff'])
 
     @property
     def wait_seconds(self):
         """How long writes are read back (``wait_timeout``); 0 for modules that never write."""
         return self.module.params.get('wait_timeout') or 0
+
+    def read_back_seconds(self):
+        """What remains of ``wait_timeout`` for this task's read-backs, which share it from the first one on."""
+        if self._read_back_budget is None:
+            self._read_back_budget = _waiting.Budget(self.wait_seconds)
+        return self._read_back_budget.remaining()
 
     def warn_unsettled(self, outcome, what):
         """Warn when a read-back ran out of time: the write was accepted, but reads do not show it yet."""

@@ -21,7 +21,7 @@ from collections import Counter
 
 from ansible_collections.alicloud.ecs.plugins.module_utils import _groups, _waiting
 from ansible_collections.alicloud.ecs.plugins.module_utils._base import ApiError
-from ansible_collections.alicloud.ecs.plugins.module_utils._group_model import group_from_api, user_tags
+from ansible_collections.alicloud.ecs.plugins.module_utils._group_model import group_from_api
 
 GROUP_NOT_FOUND = 'InvalidSecurityGroupId.NotFound'
 
@@ -47,18 +47,36 @@ def rules_show_plans(read, plans):
     return True
 
 
-def attributes_show(read, expected):
-    """True when the read (GroupRules) shows the group's name, description and inner access policy as ``expected``
-    (a Group; None values are not checked)."""
+class GroupWrites:
+    """What a task wrote to a group's own attributes, and so what its read-back checks (nothing else about the group,
+    which other writers may change meanwhile)."""
+
+    def __init__(self, name=None, description=None, inner_access_policy=None, tags_set=None, tags_removed=()):
+        self.name = name
+        self.description = description
+        self.inner_access_policy = inner_access_policy
+        self.tags_set = dict(tags_set or {})
+        self.tags_removed = list(tags_removed)
+
+    @property
+    def listed(self):
+        """Whether the listing (DescribeSecurityGroups) must show something: a name or tags."""
+        return bool(self.name is not None or self.tags_set or self.tags_removed)
+
+
+def attributes_show(read, written):
+    """True when the read (GroupRules) shows the name, description and inner access policy the task wrote."""
     return all(wanted is None or wanted == shown for wanted, shown in (
-        (expected.name, read.name), (expected.description, read.description),
-        (expected.inner_access_policy, read.inner_access_policy)))
+        (written.name, read.name), (written.description, read.description),
+        (written.inner_access_policy, read.inner_access_policy)))
 
 
-def listing_shows(item, expected):
-    """True when a DescribeSecurityGroups entry shows the name and the user's tags of ``expected`` (a Group)."""
+def listing_shows(item, written):
+    """True when a DescribeSecurityGroups entry shows the name and the tags the task wrote (GroupWrites)."""
     listed = group_from_api(item)
-    return listed.name == expected.name and user_tags(listed.tags) == user_tags(expected.tags)
+    return (written.name is None or listed.name == written.name) and \
+        all(listed.tags.get(key) == value for key, value in written.tags_set.items()) and \
+        not any(key in listed.tags for key in written.tags_removed)
 
 
 def read_rules_or_none(call, group_id):
@@ -77,14 +95,14 @@ def listed(call, group_id):
     return next((item for item in found if item.get('SecurityGroupId') == group_id), None)
 
 
-def wait_for_rules(call, group_id, plans, seconds, expected_group=None):
-    """Read until the group shows ``plans`` (and the attributes of ``expected_group``, when given).
+def wait_for_rules(call, group_id, plans, seconds, written=None):
+    """Read until the group shows ``plans`` (and the attributes ``written``, a GroupWrites, when given).
 
     The outcome's value is the last read (GroupRules, or None if the group was never shown).
     """
     def probe():
         read = read_rules_or_none(call, group_id)
-        done = read is not None and rules_show_plans(read, plans) and (expected_group is None or attributes_show(read, expected_group))
+        done = read is not None and rules_show_plans(read, plans) and (written is None or attributes_show(read, written))
         return done, read
     return _waiting.poll(probe, seconds)
 
@@ -97,13 +115,28 @@ def wait_for_group(call, group_id, seconds):
     return _waiting.poll(probe, seconds)
 
 
-def wait_for_listing(call, group_id, expected, seconds):
-    """List until DescribeSecurityGroups shows the group with the name and tags of ``expected`` (a Group),
-    which is what a task that looks the group up by name reads next."""
+def wait_for_listing(call, group_id, written, seconds):
+    """List until DescribeSecurityGroups shows the group with the name and tags ``written`` (a GroupWrites), which
+    is what a task that looks the group up by name reads next."""
     def probe():
         item = listed(call, group_id)
-        return item is not None and listing_shows(item, expected), item
+        return item is not None and listing_shows(item, written), item
     return _waiting.poll(probe, seconds)
+
+
+def group_exists_for_writes(call, group_id, name):
+    """Whether the group exists, asked of the API's writes, which act on the current state while reads may lag.
+
+    Setting the name the group already has changes nothing; for a group deleted since, the API answers
+    InvalidSecurityGroupId.NotFound. This tells a new group that reads do not show yet from one that is gone.
+    """
+    try:
+        call('ModifySecurityGroupAttribute', dict(SecurityGroupId=group_id, SecurityGroupName=name), write=True)
+    except ApiError as error:
+        if error.code != GROUP_NOT_FOUND:
+            raise
+        return False
+    return True
 
 
 def wait_until_unlisted(call, group_id, seconds):

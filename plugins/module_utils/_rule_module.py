@@ -151,7 +151,7 @@ class RuleModule(AlicloudEcsModule):
             self.result.update(changed=bool(failure.applied), **failure.applied.as_result())
             self.fail_api(failure.error, note=failure.note())
         if self.wait_seconds:
-            outcome = _read_back.wait_for_rules(self.call, group_id, {self.DIRECTION: plan}, self.wait_seconds)
+            outcome = _read_back.wait_for_rules(self.call, group_id, {self.DIRECTION: plan}, self.read_back_seconds())
             self.warn_unsettled(outcome, group_id)
 
 

@@ -81,13 +81,21 @@ def apply_plan(call, direction, plan, group_id, base_token, applied=None, steps=
         for batch in _wire.batches(revoke):
             try:
                 write(direction.revoke_action, _wire.revoke_params(batch))
+                applied.removed.extend(rule.to_dict() for rule in batch)
             except ApiError as error:
                 if error.code != RULE_ID_NOT_FOUND:
                     raise
                 # A rule read a moment ago is gone already (removed by another writer, or read from a lagging
-                # copy): revoke the batch by its rules' fields instead, which is a success for those gone.
-                write(direction.revoke_action, _wire.revoke_by_identity_params(batch))
-            applied.removed.extend(rule.to_dict() for rule in batch)
+                # copy), and the API refused the whole batch. Each rule is revoked by its own id instead: one that
+                # is gone is what was wanted, and no other rule is touched (revoking by fields would also take a
+                # kept copy of the same rule).
+                for rule in batch if len(batch) > 1 else []:
+                    try:
+                        write(direction.revoke_action, _wire.revoke_params([rule]))
+                        applied.removed.append(rule.to_dict())
+                    except ApiError as single:
+                        if single.code != RULE_ID_NOT_FOUND:
+                            raise
         for batch in _wire.batches(authorize):
             write(direction.authorize_action, _wire.authorize_params(batch))
             applied.added.extend(rule.to_dict() for rule in batch)

@@ -27,14 +27,6 @@ def revoke_params(rules):
     return dict(('SecurityGroupRuleId.%d' % index, rule.security_group_rule_id) for index, rule in enumerate(rules, start=1))
 
 
-def revoke_by_identity_params(rules):
-    """Permissions.N.* query parameters that revoke the rules by what identifies them, not by rule id.
-
-    The API revokes whatever stored rule matches and answers success when none does.
-    """
-    return authorize_params(rules)
-
-
 def modify_description_params(rule, description):
     """Query parameters that set the description of one existing rule in place."""
     return dict(SecurityGroupRuleId=rule.security_group_rule_id, Description=description)

@@ -57,7 +57,8 @@ options:
     description:
       - VPC of the group. Narrows the lookup by name, and is where a new group is created.
       - Without it the cloud creates the group in the region's default VPC (the Terraform provider's real-cloud tests
-        find such a group in a VPC), and the returned RV(group.vpc_id) says which.
+        find such a group in a VPC), and the returned RV(group.vpc_id) says which (null in check mode, where the
+        group is not created).
     type: str
   description:
     description:
@@ -261,7 +262,7 @@ options:
     type: str
 notes:
   - Rules added by a run are returned without C(security_group_rule_id); the next run or an info module reads them.
-  - Without O(vpc_id), the cloud creates the group in the region's default VPC (the classic network is retired), and
+  - Without O(vpc_id), the cloud creates the group in the region's default VPC (as the Terraform provider's real-cloud tests find), and
     the rules are checked as rules of a VPC group.
 """
 

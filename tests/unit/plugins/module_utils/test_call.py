@@ -211,8 +211,28 @@ def test_an_error_after_a_lost_answer_says_so(clock):
     base = base_with(ScriptedClient(ConnectionResetError('reset by peer'), gone), retries=None)
     with pytest.raises(_base.ApiError) as raised:
         base.call('DeleteSecurityGroup', dict(SecurityGroupId='sg-1'), write=True)
-    assert raised.value.code == 'InvalidSecurityGroupId.NotFound' and raised.value.after_lost_answer
+    assert raised.value.code == 'InvalidSecurityGroupId.NotFound' and raised.value.may_have_applied
     base = base_with(ScriptedClient(gone), retries=None)
     with pytest.raises(_base.ApiError) as raised:
         base.call('DeleteSecurityGroup', dict(SecurityGroupId='sg-1'), write=True)
-    assert not raised.value.after_lost_answer
+    assert not raised.value.may_have_applied
+
+
+def test_a_write_that_fails_after_an_unclear_attempt_reports_that_it_may_have_been_applied(clock):
+    refused = ClientException(status_code=400, code='InvalidParameter', message='refused', request_id='req-400',
+                              data=dict(RequestId='req-400', Message='refused'))
+    base = base_with(ScriptedClient(outage(), refused), retries=None)
+    with pytest.raises(_base.ApiError) as raised:
+        base.call('AuthorizeSecurityGroup', dict(SecurityGroupId='sg-1', ClientToken='t'), write=True)
+    assert raised.value.write and raised.value.may_have_applied
+    with pytest.raises(Failed) as failed:
+        base.fail_api(raised.value)
+    print(failed.value.result['msg'])
+    assert failed.value.result['changed'] is True and 'may have been applied' in failed.value.result['msg']
+    # A read that fails the same way changes nothing.
+    base = base_with(ScriptedClient(outage(), refused), retries=None)
+    with pytest.raises(_base.ApiError) as raised:
+        base.call('DescribeSecurityGroups', {})
+    with pytest.raises(Failed) as failed:
+        base.fail_api(raised.value)
+    assert failed.value.result['changed'] is False

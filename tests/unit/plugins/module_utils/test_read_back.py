@@ -12,7 +12,6 @@ import pytest
 
 from ansible_collections.alicloud.ecs.plugins.module_utils import _read_back, _waiting
 from ansible_collections.alicloud.ecs.plugins.module_utils._base import ApiError
-from ansible_collections.alicloud.ecs.plugins.module_utils._group_model import Group
 from ansible_collections.alicloud.ecs.plugins.module_utils._groups import GroupRules
 from ansible_collections.alicloud.ecs.plugins.module_utils._planning import plan_changes
 from ansible_collections.alicloud.ecs.plugins.module_utils._rule_model import EGRESS, INGRESS, parse_rule, resolve_rule
@@ -56,14 +55,32 @@ def test_an_extra_copy_revoked_by_purge_must_be_gone_but_the_kept_copy_stays():
     assert _read_back.rules_show_plans(read_of([rule(22)]), plans)
 
 
-def test_attributes_and_listing_conditions():
-    expected = Group('sg-1', 'web', None, 'vpc-1', 'normal', None, {'env': 'prod'}, inner_access_policy='drop')
-    assert not _read_back.attributes_show(read_of(name='old', inner_access_policy='drop'), expected)
-    assert _read_back.attributes_show(read_of(name='web', description='anything', inner_access_policy='drop'), expected)
-    listing = {'SecurityGroupId': 'sg-1', 'SecurityGroupName': 'web',
-               'Tags': {'Tag': [{'TagKey': 'env', 'TagValue': 'prod'}, {'TagKey': 'acs:rm:rgId', 'TagValue': 'rg-1'}]}}
-    assert _read_back.listing_shows(listing, expected), "the cloud's own tags are not the user's"
-    assert not _read_back.listing_shows(dict(listing, Tags={'Tag': []}), expected)
+def test_only_what_the_task_wrote_is_compared():
+    renamed = _read_back.GroupWrites(name='web', inner_access_policy='drop')
+    assert not _read_back.attributes_show(read_of(name='old', inner_access_policy='drop'), renamed)
+    assert _read_back.attributes_show(read_of(name='web', description='anything', inner_access_policy='drop'), renamed)
+    tagged = _read_back.GroupWrites(tags_set={'env': 'prod'}, tags_removed=['old'])
+    listing = {'SecurityGroupId': 'sg-1', 'SecurityGroupName': 'renamed by someone else',
+               'Tags': {'Tag': [{'TagKey': 'env', 'TagValue': 'prod'}, {'TagKey': 'team', 'TagValue': 'added by a fork'}]}}
+    assert _read_back.listing_shows(listing, tagged), "another writer's name and tags do not hold the task up"
+    assert not _read_back.listing_shows(dict(listing, Tags={'Tag': [{'TagKey': 'env', 'TagValue': 'test'}]}), tagged)
+    assert not _read_back.listing_shows(dict(listing, Tags={'Tag': [{'TagKey': 'env', 'TagValue': 'prod'}, {'TagKey': 'old', 'TagValue': 'x'}]}),
+                                        tagged)
+    assert not _read_back.GroupWrites().listed and tagged.listed
+
+
+def test_a_write_tells_a_group_reads_do_not_show_yet_from_one_that_is_gone():
+    writes = []
+
+    def call(action, query, write=False):
+        writes.append((action, query, write))
+        if query['SecurityGroupId'] == 'sg-gone':
+            raise ApiError(action, 'InvalidSecurityGroupId.NotFound', 'no such group', 404)
+        return {}
+    assert _read_back.group_exists_for_writes(call, 'sg-new', 'web') is True
+    assert _read_back.group_exists_for_writes(call, 'sg-gone', 'web') is False
+    # Setting the name the group has: nothing changes.
+    assert writes[0] == ('ModifySecurityGroupAttribute', {'SecurityGroupId': 'sg-new', 'SecurityGroupName': 'web'}, True)
 
 
 def test_a_group_unknown_to_reads_is_waited_for_and_other_errors_are_raised(monkeypatch):

@@ -9,7 +9,9 @@ from __future__ import annotations
 import pytest
 
 from ansible_collections.alicloud.ecs.plugins.module_utils import _filters, _planning, _rule_model, _values, _wire
+from ansible_collections.alicloud.ecs.plugins.module_utils._base import ApiError
 from ansible_collections.alicloud.ecs.plugins.module_utils._rule_model import EGRESS
+from ansible_collections.alicloud.ecs.plugins.module_utils._rule_writes import apply_plan
 from ansible_collections.alicloud.ecs.plugins.module_utils._values import RuleError
 
 
@@ -391,8 +393,22 @@ def test_the_owner_account_describe_returns_is_the_account_id_and_feeds_back_as_
     assert (named.dest_group_owner_id, named.dest_group_owner_account) == (None, 'peer@example.com')
 
 
-def test_revoking_by_identity_sends_the_rules_fields_not_their_ids():
-    gone = api_rule(IpProtocol='TCP', PortRange='1/1', DestCidrIp='1.1.1.1', SecurityGroupRuleId='sgr-gone')
-    params = _wire.revoke_by_identity_params([gone])
-    assert params['Permissions.1.DestCidrIp'] == '1.1.1.1/32' and params['Permissions.1.PortRange'] == '1/1'
-    assert not any('SecurityGroupRuleId' in name for name in params)
+def test_a_revoke_batch_refused_for_a_rule_already_gone_is_revoked_rule_by_rule_by_id():
+    # sgr-2 is an extra copy of the kept rule sgr-kept; sgr-1 is gone already (another writer, or a lagging read).
+    kept = api_rule(IpProtocol='TCP', PortRange='2/2', DestCidrIp='1.1.1.1', SecurityGroupRuleId='sgr-kept')
+    existing = [kept] + [api_rule(IpProtocol='TCP', PortRange='%d/%d' % (port, port), DestCidrIp='1.1.1.1',
+                                  SecurityGroupRuleId='sgr-%d' % port) for port in (1, 2)]
+    plan = _planning.plan_changes(existing, [kept], purge=True)
+    gone = {'sgr-1'}
+    sent = []
+
+    def call(action, query, write=False):
+        ids = sorted(value for name, value in query.items() if name.startswith('SecurityGroupRuleId.'))
+        sent.append(ids)
+        if gone & set(ids):
+            raise ApiError(action, 'InvalidSecurityGroupRuleId.NotFound', 'no such rule', 404)
+        return {}
+    applied = apply_plan(call, EGRESS, plan, 'sg-1', 'base')
+    print('revoke calls: %s' % sent)
+    assert sent == [['sgr-1', 'sgr-2'], ['sgr-1'], ['sgr-2']], 'the kept copy is never revoked, by id or by its fields'
+    assert [rule['security_group_rule_id'] for rule in applied.removed] == ['sgr-2']
