@@ -14,33 +14,76 @@ from ansible_collections.alicloud.ecs.plugins.module_utils._base import Alicloud
 from ansible_collections.alicloud.ecs.plugins.module_utils._rule_model import EGRESS, INGRESS
 from ansible_collections.alicloud.ecs.plugins.module_utils._values import RuleError
 
-# Parameters the module sets itself, which `filters` must not override.
-OWN_PARAMETERS = ('RegionId', 'SecurityGroupIds', 'VpcId', 'NextToken', 'MaxResults', 'PageNumber', 'PageSize')
+# Parameters the module sets itself (paging), which `filters` cannot give.
+PAGING_PARAMETERS = ('RegionId', 'NextToken', 'MaxResults', 'PageNumber', 'PageSize')
+# Filter keys that an option of this module also sets: {API name: option}. Given both ways, they must agree.
+OPTION_FILTERS = dict(VpcId='vpc_id', SecurityGroupName='group_name')
 # DescribeSecurityGroups accepts at most this many ids per call.
 IDS_PER_CALL = 100
 
 
 def api_parameter_name(name):
-    """``security_group_type`` or ``SecurityGroupType`` -> ``SecurityGroupType``."""
-    if '_' in name or name.islower():
-        return ''.join(part.capitalize() for part in name.split('_'))
+    """``security_group_type``, ``security-group-type`` or ``SecurityGroupType`` -> ``SecurityGroupType``.
+
+    ali_security_group_info documents filter keys "as the request parameter name, or lower case with underscores or
+    dashes"; its own examples write ``vpc-id``.
+    """
+    if '_' in name or '-' in name or name.islower():
+        return ''.join(part.capitalize() for part in re.split(r'[_-]', name))
     return name
 
 
+def _ids_of(value, key):
+    """A SecurityGroupIds filter: a list, or a JSON list, or one id."""
+    if isinstance(value, (list, tuple)):
+        ids = [str(item) for item in value]
+    elif isinstance(value, str) and value.strip().startswith('['):
+        try:
+            ids = [str(item) for item in json.loads(value)]
+        except ValueError:
+            raise RuleError('filters', '%s: %r is not a list of security group IDs' % (key, value)) from None
+    else:
+        ids = [str(value)]
+    if any(not item.strip() for item in ids):
+        raise RuleError('filters', '%s: an ID is empty' % key)
+    return ids
+
+
 def describe_filters(params):
-    """DescribeSecurityGroups parameters from the module's options, checked before any call."""
-    filters = {}
+    """(DescribeSecurityGroups parameters, security group ids or None) from the module's options, before any call.
+
+    A filter key may name what an option also sets (``vpc_id``, ``SecurityGroupIds``, ``Tag.N.Key``,
+    ``security_group_name``): the peer module allows that. The two must then agree; ids from ``filters`` join
+    ``security_group_ids``, as the peer documents it.
+    """
+    filters, ids = {}, params['security_group_ids']
+    chosen = dict((option, params[option]) for option in OPTION_FILTERS.values())
     for name, value in sorted((params['filters'] or {}).items()):
         wire = api_parameter_name(str(name))
         if not re.match(r'^[A-Z][A-Za-z0-9.]*$', wire):
             raise RuleError('filters', '%r is not a DescribeSecurityGroups parameter name' % name)
-        if wire in OWN_PARAMETERS or wire.startswith('Tag.'):
-            raise RuleError('filters', '%s is set by the module (use security_group_ids, vpc_id or tags)' % wire)
-        filters[wire] = str(value).lower() if isinstance(value, bool) else str(value)
-    if params['vpc_id']:
-        filters['VpcId'] = params['vpc_id']
+        if wire in PAGING_PARAMETERS:
+            raise RuleError('filters', '%s is set by the module, which reads every page' % wire)
+        if wire.startswith('Tag.'):
+            raise RuleError('filters', '%s: give tags with the tags option, as a dictionary' % name)
+        if wire == 'SecurityGroupIds':
+            ids = list(ids or []) + _ids_of(value, name)
+            continue
+        text = str(value).lower() if isinstance(value, bool) else str(value)
+        if wire in OPTION_FILTERS:
+            option = OPTION_FILTERS[wire]
+            if not text.strip():
+                raise RuleError('filters', '%s is empty; give a value or leave it out' % name)
+            if chosen[option] is not None and chosen[option] != text:
+                raise RuleError(option, '%r and filters.%s %r disagree; give one of them' % (chosen[option], name, text))
+            chosen[option] = text
+            continue
+        filters[wire] = text
+    for wire, option in OPTION_FILTERS.items():
+        if chosen[option]:
+            filters[wire] = chosen[option]
     filters.update(_group_model.tag_query(_group_model.validate_tags(params['tags'])))
-    return filters
+    return filters, None if ids is None else list(dict.fromkeys(ids))
 
 
 class SecurityGroupInfoModule(AlicloudEcsModule):
@@ -48,20 +91,26 @@ class SecurityGroupInfoModule(AlicloudEcsModule):
     def run_module(self):
         params = self.module.params
         try:
-            filters = describe_filters(params)
             _groups.check_group_options(params)
+            for option in ('name_prefix', 'group_name'):
+                if params[option] is not None and not params[option].strip():
+                    raise RuleError(option, 'is empty; give the %s or leave the option out' % (
+                        'start of the group names' if option == 'name_prefix' else 'exact name of a group'))
+            filters, ids = describe_filters(params)
         except (RuleError, _groups.GroupLookupError) as error:
             self.module.fail_json(msg=str(error))
         found = []
-        if params['security_group_ids'] is not None:
-            ids = list(dict.fromkeys(params['security_group_ids']))
+        if ids is not None:
             for start in range(0, len(ids), IDS_PER_CALL):
                 found.extend(_groups.describe_groups(self.call, SecurityGroupIds=json.dumps(ids[start:start + IDS_PER_CALL]), **filters))
         else:
             found = _groups.describe_groups(self.call, **filters)
         prefix = params['name_prefix']
+        # The API's name filter is not documented as exact; only an exact match counts.
+        name = filters.get('SecurityGroupName')
         groups = [_group_model.group_from_api(item) for item in found
-                  if not prefix or (item.get('SecurityGroupName') or '').startswith(prefix)]
+                  if (not prefix or (item.get('SecurityGroupName') or '').startswith(prefix))
+                  and (name is None or item.get('SecurityGroupName') == name)]
         results = []
         for group in sorted(groups, key=lambda group: group.security_group_id):
             rules = {INGRESS: [], EGRESS: []}
@@ -84,6 +133,7 @@ def run_security_group_info_module(module_class):
     spec.update(
         security_group_ids=dict(type='list', elements='str', aliases=['group_ids', 'ids']),
         name_prefix=dict(type='str'),
+        group_name=dict(type='str', aliases=['name']),
         vpc_id=dict(type='str'),
         tags=dict(type='dict'),
         filters=dict(type='dict'),

@@ -37,8 +37,14 @@ options:
     aliases: [group_ids, ids]
   name_prefix:
     description:
-      - Only groups whose name starts with this text (case-sensitive).
+      - Only groups whose name starts with this text (case-sensitive). An empty text is refused rather than read as
+        every group.
     type: str
+  group_name:
+    description:
+      - Only the groups named exactly this.
+    type: str
+    aliases: [name]
   vpc_id:
     description:
       - Only groups of this VPC.
@@ -49,9 +55,12 @@ options:
     type: dict
   filters:
     description:
-      - Further DescribeSecurityGroups parameters, by their API name (C(SecurityGroupType)) or in snake case
-        (C(security_group_type)), for example C(resource_group_id), C(network_type) or C(security_group_name).
-      - The parameters that the other options set (IDs, VPC, tags) and paging cannot be given here.
+      - Further DescribeSecurityGroups parameters, by their API name (C(SecurityGroupType)), in snake case
+        (C(security_group_type)) or with dashes (C(security-group-type)), as M(alibaba.alicloud.ali_security_group_info)
+        takes them; for example C(resource_group_id), C(network_type) or C(vpc-id).
+      - A key that an option also sets (C(vpc_id), C(security_group_name)) must agree with that option when both are
+        given; IDs under C(security_group_ids) join O(security_group_ids). Tags go in O(tags), and paging is the
+        module's own.
     type: dict
   include_rules:
     description:

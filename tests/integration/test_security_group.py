@@ -237,8 +237,21 @@ def test_the_info_module_lists_filters_and_feeds_back_without_change(fresh, runn
     assert info(runner, dict(security_group_ids=[])).result['groups'] == []
     blank = info(runner, dict(security_group_ids=['']))
     assert blank.failed and blank.result['msg'].startswith('security_group_ids: element 0 is empty')
-    bad = info(runner, dict(filters=dict(vpc_id='vpc-x')))
-    assert bad.failed and bad.result['msg'].startswith('filters: VpcId is set by the module')
+    # The peer module's filter forms: underscores, dashes or the API name, even for what an option also sets.
+    by_vpc = dict((form, info(runner, dict(name_prefix='demo-d', filters={form: 'vpc-demo-2'})).result['ids'])
+                  for form in ('vpc_id', 'vpc-id', 'VpcId'))
+    print('demo-d* in vpc-demo-2 by filter form: %s' % by_vpc)
+    assert set(map(tuple, by_vpc.values())) == {('sg-demo-dup-2',)}
+    agreeing = info(runner, dict(vpc_id='vpc-demo-2', filters={'vpc-id': 'vpc-demo-2'}))
+    assert not agreeing.failed and 'sg-demo-dup-2' in agreeing.result['ids']
+    bad = info(runner, dict(vpc_id='vpc-demo-1', filters=dict(vpc_id='vpc-demo-2')))
+    assert bad.failed and bad.result['msg'] == "vpc_id: 'vpc-demo-1' and filters.vpc_id 'vpc-demo-2' disagree; give one of them"
+    by_name = info(runner, dict(group_name='demo-dup', filters={'security-group-ids': ['sg-demo-dup-2']}, ids=['sg-demo-dup-1']))
+    assert by_name.result['ids'] == ['sg-demo-dup-1', 'sg-demo-dup-2']
+    paging = info(runner, dict(filters=dict(page_size=5)))
+    assert paging.failed and paging.result['msg'].startswith('filters: PageSize is set by the module')
+    blank_prefix = info(runner, dict(name_prefix=''))
+    assert blank_prefix.failed and blank_prefix.result['msg'].startswith('name_prefix: is empty')
     unnamed = info(runner, dict(filters={'not a name': 'x'}))
     assert unnamed.failed and unnamed.result['msg'] == "filters: 'not a name' is not a DescribeSecurityGroups parameter name"
     blank_vpc = info(runner, dict(vpc_id=''))
