@@ -12,6 +12,10 @@ outbound traffic and, inbound, only traffic from its own members while its inner
 accept; an enterprise (advanced) group drops both directions. The rules of every group an instance
 is in are evaluated together as one list.
 
+Before any rule, the inner access policy: while a normal group's policy is Accept, its members reach each
+other whatever the rules say (the ModifySecurityGroupPolicy page, in every language version: "Accept takes
+precedence ... not affected by the user's own rules"); with Drop, the rules decide, and may allow it.
+
 Nothing here talks to Ansible or to the network.
 """
 
@@ -27,6 +31,9 @@ from ansible_collections.alicloud.ecs.plugins.module_utils._values import (
     PORT_PROTOCOLS, PROTOCOL_NUMBERS, PROTOCOLS, RuleError, normalize_port, text_or_none,
 )
 
+INNER_ACCESS_SOURCE = ('Alibaba Cloud API reference, ModifySecurityGroupPolicy: with InnerAccessPolicy Accept, instances of the '
+                       'group can always reach each other, whatever its rules say (Accept takes precedence); with Drop, '
+                       'the rules decide')
 DEFAULT_SOURCE = ('Alibaba Cloud ECS user guide, "Security group rules": basic groups allow all outbound traffic and inbound '
                   'traffic from instances of the same group (while the inner access policy is accept); enterprise groups '
                   'deny inbound and outbound traffic by default')
@@ -148,12 +155,38 @@ def default_verdict(direction_name, groups, flow):
     return 'drop', 'normal groups drop inbound traffic no rule accepts, but from their own members'
 
 
-def default_members(direction_name, groups):
-    """The groups whose members the default accepts inbound (their tokens join the rule set's)."""
-    if direction_name != 'ingress':
-        return []
+def inner_accept_groups(groups):
+    """The groups whose members reach each other before any rule (normal, inner access policy accept), sorted;
+    their membership is a dimension of the flows, so their tokens join the rule set's."""
     return sorted(group.security_group_id for group in groups
                   if group.group_type == 'normal' and group.inner_access_policy == 'accept' and group.security_group_id)
+
+
+def inner_accept_region(groups, tokens):
+    """The flows the inner access policy accepts before any rule: those whose remote end is a member of one of
+    ``inner_accept_groups``, as disjoint boxes."""
+    region = []
+    for member in inner_accept_groups(groups):
+        piece = everything_region(tokens, {member: frozenset((True,))})
+        region.extend(subtract(piece, region))
+    return region
+
+
+def inner_access_verdict(groups, flow):
+    """('accept', why) when the inner access policy decides the flow, ('not applied', why) when it would if the
+    remote end were a member, which the flow does not tell (then, as for the default, it is taken for no member),
+    else (None, None)."""
+    members = inner_accept_groups(groups)
+    if not members:
+        return None, None
+    if flow.remote_groups is None:
+        return 'not applied', 'the flow does not say whether the remote end is a member of %s, whose inner access policy ' \
+                              'accept would let it in before any rule; give remote_groups to check' % ', '.join(members)
+    for member in members:
+        if member in flow.remote_groups:
+            return 'accept', 'the remote end is a member of %s, whose inner access policy is accept: members reach each ' \
+                             'other whatever the rules say' % member
+    return None, None
 
 
 def default_accept_region(direction_name, groups, tokens):
@@ -165,12 +198,8 @@ def default_accept_region(direction_name, groups, tokens):
         return []
     if direction_name == 'egress':
         return everything_region(tokens)
-    region = []
-    for member in default_members(direction_name, groups):
-        # Disjoint pieces: a member of this group, and of none of the groups before it.
-        piece = everything_region(tokens, {member: frozenset((True,))})
-        region.extend(subtract(piece, region))
-    return region
+    # Inbound, from the groups' own members: by then the inner access policy has accepted those flows already.
+    return inner_accept_region(groups, tokens)
 
 
 # --- evaluation -------------------------------------------------------------------------------------
@@ -283,6 +312,13 @@ def evaluate(direction_name, tagged_rules, flow, groups, prefix_lists=None, tabl
                             local=str(flow.local) if flow.local is not None else None, source_port=flow.source_port,
                             nic_type=flow.nic_type, remote_groups=sorted(flow.remote_groups) if flow.remote_groups is not None else None),
                   also_matched=[rule_view(rule, group_id) for group_id, rule in matched[1:]], unknown=unknown)
+    inner, inner_why = inner_access_verdict(groups, flow)
+    if inner == 'accept':
+        # Before any rule: every rule that matched is overridden, and whether others match does not matter.
+        result.update(verdict='accept', decided_by='inner_access_policy', rule=None, default=None, unknown=[],
+                      also_matched=[rule_view(rule, group_id) for group_id, rule in matched],
+                      inner_access=dict(policy='accept', applied=True, reason=inner_why, source=INNER_ACCESS_SOURCE))
+        return result
     if matched:
         group_id, decider = matched[0]
         result.update(verdict=decider.policy, decided_by='rule', rule=rule_view(decider, group_id), default=None)
@@ -290,6 +326,9 @@ def evaluate(direction_name, tagged_rules, flow, groups, prefix_lists=None, tabl
         policy, why = default_verdict(direction_name, groups, flow)
         result.update(verdict=policy or 'undetermined', decided_by='default', rule=None, default=dict(policy=policy, reason=why,
                                                                                                       source=DEFAULT_SOURCE))
+    if inner == 'not applied' and result['verdict'] != 'accept':
+        # Most flows name an address, not a membership: they are taken for a stranger's, and the result says so.
+        result['inner_access'] = dict(policy='accept', applied=False, reason=inner_why, source=INNER_ACCESS_SOURCE)
     if unknown:
         result['verdict_if_unknown_rules_do_not_match'] = result['verdict']
         result['verdict'] = 'undetermined'
@@ -301,44 +340,56 @@ def evaluate(direction_name, tagged_rules, flow, groups, prefix_lists=None, tabl
 def findings(direction_name, tagged_rules, groups, prefix_lists=None, with_default=True):
     """Shadowed rules, redundant rules and overridden accepts of one direction's rules, by exact set arithmetic.
 
-    shadowed: rules of higher precedence match every flow the rule matches, so it decides none.
+    shadowed: the inner access policy (for flows between members of a group whose policy is accept) and rules of
+    higher precedence decide every flow the rule matches, so it decides none.
     redundant: not shadowed, but every flow it decides would be decided the same way without it (by
     rules of equal or lower precedence, or by the default when ``with_default`` and the groups' types
     are known).
-    overridden: for each drop rule, the accept rules of lower precedence whose flows it takes away,
-    entirely or in part.
+    overridden: for each drop rule, the accept rules of lower precedence some of whose flows it decides (all of
+    them: ``entirely``); a drop that decides none of them (shadowed itself, say) is not named.
     """
     ordered = sorted(tagged_rules, key=lambda item: precedence(item[1]))
-    tokens = tokens_of([rule for _group_id, rule in ordered], prefix_lists, default_members(direction_name, groups))
+    tokens = tokens_of([rule for _group_id, rule in ordered], prefix_lists, inner_accept_groups(groups))
     boxes = [rule_region(rule, tokens, prefix_lists) for _group_id, rule in ordered]
     keys = [precedence(rule)[:2] for _group_id, rule in ordered]
+    inner = inner_accept_region(groups, tokens)
+    inner_view = dict(security_group_id=None, security_group_rule_id=None, priority=None, policy='accept', description=None,
+                      summary='inner access policy accept (%s)' % ', '.join(inner_accept_groups(groups)))
     accepted_by_default = default_accept_region(direction_name, groups, tokens) if with_default else None
     shadowed, redundant, overridden = [], [], []
+    # What each rule decides: its flows, less those of the inner access policy and of rules of higher precedence.
+    decides = []
     for index, (group_id, rule) in enumerate(ordered):
         region = boxes[index]
         covering = []
         for other in range(len(ordered)):
-            if keys[other] >= keys[index] or not overlaps(boxes[other], boxes[index]):
-                continue
-            covering.append(other)
-            region = subtract(region, boxes[other])
             if not region:
                 break
+            if keys[other] >= keys[index] or not overlaps(boxes[other], region):
+                continue
+            covering.append(rule_view(ordered[other][1], ordered[other][0]))
+            region = subtract(region, boxes[other])
+        # The inner access policy comes before every rule; it is named only where the rules leave flows to it.
+        if region and inner and overlaps(region, inner):
+            covering.append(inner_view)
+            region = subtract(region, inner)
+        decides.append(region)
         if not region:
-            shadowed.append(dict(rule=rule_view(rule, group_id),
-                                 covered_by=[rule_view(ordered[other][1], ordered[other][0]) for other in covering]))
+            shadowed.append(dict(rule=rule_view(rule, group_id), covered_by=covering))
             continue
         deciders = _same_decision(index, region, ordered, boxes, keys, accepted_by_default)
         if deciders is not None:
             redundant.append(dict(rule=rule_view(rule, group_id), decided_anyway_by=deciders))
     for index, (group_id, rule) in enumerate(ordered):
-        if rule.policy != 'drop':
+        if rule.policy != 'drop' or not decides[index]:
             continue
         taken = []
         for other, (other_group, other_rule) in enumerate(ordered):
-            if other_rule.policy == 'accept' and keys[other] > keys[index] and overlaps(boxes[other], boxes[index]):
-                entirely = not subtract(boxes[other], boxes[index])
-                taken.append(dict(rule_view(other_rule, other_group), entirely=entirely))
+            if other_rule.policy != 'accept' or keys[other] <= keys[index]:
+                continue
+            flows = subtract(boxes[other], inner) if inner else boxes[other]
+            if overlaps(flows, decides[index]):
+                taken.append(dict(rule_view(other_rule, other_group), entirely=not subtract(flows, decides[index])))
         if taken:
             overridden.append(dict(drop_rule=rule_view(rule, group_id), accept_rules=taken))
     return dict(shadowed=shadowed, redundant=redundant, overridden_accepts=overridden)

@@ -141,13 +141,22 @@ flows:
       description: C(accept), C(drop), or C(undetermined) when a rule of higher precedence depends on what the flow does not tell.
       type: str
     decided_by:
-      description: C(rule) or C(default).
+      description:
+        - C(inner_access_policy) when the remote end is a member of a normal group of the list whose inner access
+          policy is accept (members reach each other before any rule), else C(rule) or C(default).
       type: str
+    inner_access:
+      description:
+        - When a group of the list has the inner access policy accept, C(policy), C(applied) (whether it decided the
+          flow), C(reason) and documented C(source). A flow without C(remote_groups) is taken for a non-member's, and
+          C(applied) is false with a reason that says so.
+      returned: when the inner access policy decided the flow, or would have for a member
+      type: dict
     rule:
       description: The deciding rule (C(security_group_id), C(security_group_rule_id), C(priority), C(policy), C(summary), C(description)).
       type: dict
     also_matched:
-      description: The other rules that match the flow, in precedence order.
+      description: The other rules that match the flow, in precedence order (all of them, when the inner access policy decided).
       type: list
       elements: dict
     unknown:

@@ -39,12 +39,14 @@ def test_each_flow_gets_its_verdict_and_deciding_rule(seeded, runner):
     assert not run.failed, run.output
     verdicts = [(item['verdict'], item['decided_by']) for item in run.result['flows']]
     print('verdicts: %s' % verdicts)
-    assert verdicts == [('drop', 'rule'), ('drop', 'rule'), ('accept', 'rule'), ('drop', 'default'), ('accept', 'default')]
+    # The last: a member of the group, whose inner access policy accept lets it in before any rule.
+    assert verdicts == [('drop', 'rule'), ('drop', 'rule'), ('accept', 'rule'), ('drop', 'default'), ('accept', 'inner_access_policy')]
     first = run.result['flows'][0]
     assert first['rule']['summary'] == 'drop all to 0.0.0.0/0 (-1/-1, priority 1, intranet)'
     assert [rule['priority'] for rule in first['also_matched']] == [5]
     assert run.result['flows'][3]['default']['policy'] == 'drop'
-    assert run.result['flows'][4]['default']['reason'] == 'the remote end is a member of %s, whose inner access policy is accept' % GROUP
+    assert run.result['flows'][4]['inner_access']['reason'].startswith('the remote end is a member of %s, whose inner access policy '
+                                                                       'is accept' % GROUP)
     assert 'Security group rules' in run.result['flows'][3]['default']['source']
     # One list call for the types, one read per group: nothing else, and nothing written.
     assert [entry['action'] for entry in seeded.requests()] == ['DescribeSecurityGroups', 'DescribeSecurityGroupAttribute']
@@ -117,3 +119,17 @@ def test_prefix_lists_are_resolved_through_their_entries(fresh, runner):
         dict(direction='egress', protocol='udp', remote='100.100.2.138', port=53)]))
     assert unresolved.result['flows'][0]['verdict'] == 'undetermined'
     assert unresolved.result['prefix_lists'] == dict(resolved=[], unresolved=['pl-demo-ipv4'])
+
+
+def test_inner_access_accept_lets_members_through_a_drop_rule_and_drop_gives_the_rules_the_say(fresh, runner):
+    runner.task(dict(security_group_id=GROUP, ip_protocol='all', source_cidr_ip='0.0.0.0/0', policy='drop', priority=1),
+                module='security_group_ingress')
+    member = dict(direction='ingress', protocol='tcp', remote='10.0.0.9', port=22, remote_groups=[GROUP])
+    accepted = flow_info(runner, dict(security_group_ids=[GROUP], flows=[member])).result['flows'][0]
+    assert (accepted['verdict'], accepted['decided_by']) == ('accept', 'inner_access_policy')
+    assert 'ModifySecurityGroupPolicy' in accepted['inner_access']['source'] and accepted['also_matched'][0]['policy'] == 'drop'
+    runner.task(dict(security_group_id=GROUP, inner_access_policy='drop'), module='security_group')
+    dropped = flow_info(runner, dict(security_group_ids=[GROUP], flows=[member])).result['flows'][0]
+    print('accept policy: %s by %s; drop policy: %s by %s' % (accepted['verdict'], accepted['decided_by'], dropped['verdict'],
+                                                                dropped['decided_by']))
+    assert (dropped['verdict'], dropped['decided_by']) == ('drop', 'rule')

@@ -137,9 +137,8 @@ def test_at_equal_priority_drop_wins_over_accept():
 
 
 @pytest.mark.parametrize('direction, groups, remote_groups, verdict', [
-    ('egress', NORMAL, None, 'accept'),
-    ('ingress', NORMAL, None, 'drop'),
-    ('ingress', NORMAL, ['sg-self'], 'accept'),
+    ('egress', NORMAL, [], 'accept'),
+    ('ingress', NORMAL, [], 'drop'),
     ('ingress', [fa.GroupContext('sg-self', 'normal', 'drop')], ['sg-self'], 'drop'),
     ('egress', ENTERPRISE, None, 'drop'),
     ('ingress', ENTERPRISE, ['sg-self'], 'drop'),
@@ -148,6 +147,50 @@ def test_a_flow_no_rule_matches_gets_the_groups_default(direction, groups, remot
     result = fa.evaluate(direction, [], flow(protocol='udp', remote='192.0.2.1', port=53, remote_groups=remote_groups), groups)
     assert (result['verdict'], result['decided_by']) == (verdict, 'default')
     assert result['default']['reason'] and 'Security group rules' in result['default']['source']
+
+
+@pytest.mark.parametrize('direction', ['ingress', 'egress'])
+def test_inner_access_accept_lets_members_reach_each_other_whatever_the_rules_say(direction):
+    # ModifySecurityGroupPolicy: with Accept, members of the group always reach each other; the rules do not matter.
+    peer = 'dest_cidr_ip' if direction == 'egress' else 'source_cidr_ip'
+    drop_all = tagged(rule(EGRESS if direction == 'egress' else INGRESS, ip_protocol='all', policy='drop', **{peer: '0.0.0.0/0'}))
+    member = flow(protocol='tcp', remote='10.0.0.5', port=22, remote_groups=['sg-self'])
+    result = fa.evaluate(direction, drop_all, member, NORMAL)
+    assert (result['verdict'], result['decided_by'], result['rule']) == ('accept', 'inner_access_policy', None)
+    assert 'ModifySecurityGroupPolicy' in result['inner_access']['source']
+    assert [item['policy'] for item in result['also_matched']] == ['drop'], 'the drop rule matched and was overridden'
+    # With Drop, the rules decide.
+    assert fa.evaluate(direction, drop_all, member, [fa.GroupContext('sg-self', 'normal', 'drop')])['verdict'] == 'drop'
+    # Not a member: the rules decide. Membership not given: taken for a stranger's flow, and the result says so.
+    assert fa.evaluate(direction, drop_all, flow(protocol='tcp', remote='10.0.0.5', port=22, remote_groups=[]), NORMAL)['verdict'] == 'drop'
+    untold = fa.evaluate(direction, drop_all, flow(protocol='tcp', remote='10.0.0.5', port=22), NORMAL)
+    assert untold['verdict'] == 'drop' and untold['inner_access']['applied'] is False
+    assert 'give remote_groups' in untold['inner_access']['reason']
+
+
+def test_a_rule_only_about_members_under_inner_accept_decides_nothing():
+    # The instance is in sg-self (policy drop) and sg-web (policy accept); sg-self's rules name sg-web.
+    groups = [fa.GroupContext('sg-self', 'normal', 'drop'), fa.GroupContext('sg-web', 'normal', 'accept')]
+    rules = tagged(rule(INGRESS, ip_protocol='tcp', port_range='22', source_group_id='sg-web', policy='drop'),
+                   rule(INGRESS, ip_protocol='tcp', port_range='22', source_group_id='sg-other'))
+    found = fa.findings('ingress', rules, groups)
+    (shadowed,) = found['shadowed']
+    print('shadowed: %s by %s' % (shadowed['rule']['summary'], [item['summary'] for item in shadowed['covered_by']]))
+    assert shadowed['rule']['summary'].startswith('drop tcp from sg-web')
+    assert [item['summary'] for item in shadowed['covered_by']] == ['inner access policy accept (sg-web)']
+    # Under Drop the same rule decides flows from members.
+    assert fa.findings('ingress', rules, [fa.GroupContext('sg-self', 'normal', 'drop'), fa.GroupContext('sg-web', 'normal', 'drop')])['shadowed'] == []
+
+
+def test_overridden_accepts_name_only_drops_that_decide_some_of_their_flows():
+    rules = tagged(rule(ip_protocol='all', dest_cidr_ip='0.0.0.0/0', policy='drop', priority=1),
+                   rule(ip_protocol='tcp', port_range='443', dest_cidr_ip='10.0.0.0/8', policy='drop', priority=2),
+                   rule(ip_protocol='tcp', port_range='443', dest_cidr_ip='10.0.0.0/8', priority=3))
+    found = fa.findings('egress', rules, NORMAL)
+    named = [(entry['drop_rule']['priority'], [item['priority'] for item in entry['accept_rules']]) for entry in found['overridden_accepts']]
+    print('overridden: %s' % named)
+    # The priority-2 drop is itself shadowed by the priority-1 drop: it takes nothing from the accept.
+    assert named == [(1, [3])] and found['overridden_accepts'][0]['accept_rules'][0]['entirely'] is True
 
 
 def test_group_rules_depend_on_membership_unless_the_flow_says():
@@ -298,8 +341,18 @@ def test_findings_for_200_rules_stay_cheap():
 
 # --- property tests against a brute-force reference -------------------------------------------------------
 
-def reference_deciders(rules, probe):
-    """The rules that decide ``probe``: of those that match it, all with the top (priority, drop first) key."""
+def inner_decides(probe, groups):
+    """Whether the inner access policy accepts ``probe`` before any rule: its remote end is a member of a normal
+    group of the list whose policy is accept (read straight off the groups, not through the module's helpers)."""
+    return any(group.group_type == 'normal' and group.inner_access_policy == 'accept' and probe.remote_groups is not None
+               and group.security_group_id in probe.remote_groups for group in groups)
+
+
+def reference_deciders(rules, probe, groups=()):
+    """The rules that decide ``probe``: of those that match it, all with the top (priority, drop first) key; none
+    when the inner access policy decides it."""
+    if inner_decides(probe, groups):
+        return []
     matched = [item for item in rules if match_rule(item[1], probe)[0] == fa.MATCH]
     if not matched:
         return []
@@ -308,6 +361,8 @@ def reference_deciders(rules, probe):
 
 
 def reference_verdict(direction_name, rules, probe, groups):
+    if inner_decides(probe, groups):
+        return 'accept'
     deciders = reference_deciders(rules, probe)
     if deciders:
         return deciders[0][1].policy
@@ -387,11 +442,13 @@ def test_shadowed_means_decides_no_flow_and_not_shadowed_means_decides_one(direc
     groups = data.draw(st.sampled_from(GROUP_CHOICES), label='groups')
     found = fa.findings(direction.name, rules, groups)
     shadowed = set(entry['rule']['summary'] for entry in found['shadowed'])
-    tokens = tokens_of([item[1] for item in rules], None, fa.default_members(direction.name, groups))
+    tokens = tokens_of([item[1] for item in rules], None, fa.inner_accept_groups(groups))
     boxes = [rule_region(item[1], tokens) for item in rules]
     for index, (_group, candidate) in enumerate(rules):
-        probes = probes_of(refined_pieces(boxes[index], boxes[:index] + boxes[index + 1:]), tokens)
-        decides = [probe for probe in probes if any(item[1] is candidate for item in reference_deciders(rules, probe))]
+        # Split by the inner access policy's flows too: members of the group itself are decided before any rule.
+        probes = probes_of(refined_pieces(boxes[index], boxes[:index] + boxes[index + 1:] + [fa.inner_accept_region(groups, tokens)]),
+                           tokens)
+        decides = [probe for probe in probes if any(item[1] is candidate for item in reference_deciders(rules, probe, groups))]
         if candidate.summary() in shadowed:
             assert decides == [], (candidate.summary(), decides[:1])
         elif any(other.summary() == candidate.summary() for _g, other in rules if other is not candidate):
@@ -409,7 +466,7 @@ def test_redundant_means_no_verdict_changes_without_the_rule(direction, data):
     found = fa.findings(direction.name, rules, groups)
     redundant = set(entry['rule']['summary'] for entry in found['redundant'])
     shadowed = set(entry['rule']['summary'] for entry in found['shadowed'])
-    tokens = tokens_of([item[1] for item in rules], None, fa.default_members(direction.name, groups))
+    tokens = tokens_of([item[1] for item in rules], None, fa.inner_accept_groups(groups))
     boxes = [rule_region(item[1], tokens) for item in rules]
     for index, (_group, candidate) in enumerate(rules):
         if any(other.summary() == candidate.summary() for _g, other in rules if other is not candidate):
@@ -417,13 +474,37 @@ def test_redundant_means_no_verdict_changes_without_the_rule(direction, data):
         without = rules[:index] + rules[index + 1:]
         # Split by the default's region too: membership of the group itself changes the inbound default.
         default_region = fa.default_accept_region(direction.name, groups, tokens) or []
-        probes = probes_of(refined_pieces(boxes[index], boxes[:index] + boxes[index + 1:] + [default_region]), tokens)
+        probes = probes_of(refined_pieces(boxes[index], boxes[:index] + boxes[index + 1:] + [default_region,
+                                                                                             fa.inner_accept_region(groups, tokens)]), tokens)
         changed = [probe for probe in probes
                    if reference_verdict(direction.name, rules, probe, groups) != reference_verdict(direction.name, without, probe, groups)]
         if candidate.summary() in redundant or candidate.summary() in shadowed:
             assert changed == [], (candidate.summary(), changed[:1])
         else:
             assert changed, candidate.summary()
+
+
+@pytest.mark.parametrize('direction', [EGRESS, INGRESS], ids=['egress', 'ingress'])
+@settings(max_examples=400, deadline=None, derandomize=True, database=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+@given(data=st.data())
+def test_an_overridden_accept_names_exactly_the_drops_that_decide_some_of_its_flows(direction, data):
+    rules = draw_rules(data, direction)
+    groups = data.draw(st.sampled_from(GROUP_CHOICES), label='groups')
+    found = fa.findings(direction.name, rules, groups)
+    named = set((entry['drop_rule']['summary'], item['summary']) for entry in found['overridden_accepts'] for item in entry['accept_rules'])
+    tokens = tokens_of([item[1] for item in rules], None, fa.inner_accept_groups(groups))
+    boxes = [rule_region(item[1], tokens) for item in rules]
+    summaries_seen = [item[1].summary() for item in rules]
+    for index, (_group, accept) in enumerate(rules):
+        if accept.policy != 'accept' or summaries_seen.count(accept.summary()) > 1:
+            continue
+        probes = probes_of(refined_pieces(boxes[index], boxes[:index] + boxes[index + 1:] + [fa.inner_accept_region(groups, tokens)]),
+                           tokens)
+        for _other_group, drop in rules:
+            if drop.policy != 'drop' or summaries_seen.count(drop.summary()) > 1:
+                continue
+            takes = any(any(item[1] is drop for item in reference_deciders(rules, probe, groups)) for probe in probes)
+            assert takes == ((drop.summary(), accept.summary()) in named), (drop.summary(), accept.summary(), takes)
 
 
 @st.composite
