@@ -98,7 +98,7 @@ class AlicloudAnsibleModule(AnsibleModule):
 
     def _load_params(self):
         super()._load_params()
-        self.params = _guard_infinities(self.params, self.argument_spec)
+        self.params = _prefer_given_aliases(_guard_infinities(self.params, self.argument_spec), self.argument_spec)
         # Validation rewrites the parameters before a failure is reported; what the user gave is kept for it.
         self.given_params = dict(self.params)
 
@@ -123,6 +123,24 @@ class AlicloudAnsibleModule(AnsibleModule):
                                                            else 'must be a dictionary'))
                     break
         return found
+
+
+def _prefer_given_aliases(params, spec):
+    """The parameters with an option given by one of its aliases moved to the option's own name.
+
+    ansible-core applies an option's environment fallback before it resolves aliases, looking only at the option's
+    own name: a task that writes ``alicloud_region`` (the peer collection's name for ``region``) in an environment
+    with ALIBABA_CLOUD_REGION_ID set would get both, and the warning "Both option region and its alias
+    alicloud_region are set", although the task's value is the one that counts.
+    """
+    if not isinstance(params, dict):
+        return params
+    params = dict(params)
+    for name, settings in spec.items():
+        given = [alias for alias in settings.get('aliases') or [] if alias in params]
+        if name not in params and len(given) == 1:
+            params[name] = params.pop(given[0])
+    return params
 
 
 def _is_infinite(value):

@@ -56,7 +56,7 @@ options:
   filters:
     description:
       - Further DescribeSecurityGroups parameters, by their API name (C(SecurityGroupType)), in snake case
-        (C(security_group_type)) or with dashes (C(security-group-type)), as M(alibaba.alicloud.ali_security_group_info)
+        (C(security_group_type)) or with dashes (C(security-group-type)), as C(alibaba.alicloud.ali_security_group_info)
         takes them; for example C(resource_group_id), C(network_type) or C(vpc-id).
       - A key that an option also sets (C(vpc_id), C(security_group_name)) must agree with that option when both are
         given; IDs under C(security_group_ids) join O(security_group_ids). Tags go in O(tags), and paging is the

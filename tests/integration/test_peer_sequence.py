@@ -98,3 +98,12 @@ def test_the_peers_sequence_changes_exactly_where_its_task_names_say(fresh, runn
     assert [group['group_name'] for group in found['groups']] == [NAME]
     # The end state, read past the modules: both groups are gone.
     assert fresh.groups(name=NAME) == [] and fresh.groups(name=NAME + '-other') == []
+
+
+def test_the_peers_option_names_win_over_the_environment_without_a_warning(fresh, runner):
+    # The runner's environment sets ALIBABA_CLOUD_REGION_ID=cn-hangzhou; the peer's playbooks write alicloud_region.
+    run = runner.task(dict(security_group_ids=['sg-demo-sh'], alicloud_region='cn-shanghai'), module='security_group_info')
+    assert not run.failed, run.output
+    print('found in cn-shanghai: %s' % run.result['ids'])
+    assert run.result['ids'] == ['sg-demo-sh'] and 'Both option' not in run.output
+    assert [entry['params']['RegionId'] for entry in fresh.requests()] == ['cn-shanghai']

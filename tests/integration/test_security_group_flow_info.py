@@ -130,6 +130,6 @@ def test_inner_access_accept_lets_members_through_a_drop_rule_and_drop_gives_the
     assert 'ModifySecurityGroupPolicy' in accepted['inner_access']['source'] and accepted['also_matched'][0]['policy'] == 'drop'
     runner.task(dict(security_group_id=GROUP, inner_access_policy='drop'), module='security_group')
     dropped = flow_info(runner, dict(security_group_ids=[GROUP], flows=[member])).result['flows'][0]
-    print('accept policy: %s by %s; drop policy: %s by %s' % (accepted['verdict'], accepted['decided_by'], dropped['verdict'],
-                                                                dropped['decided_by']))
+    print('accept policy: %s by %s; drop policy: %s by %s' % (
+        accepted['verdict'], accepted['decided_by'], dropped['verdict'], dropped['decided_by']))
     assert (dropped['verdict'], dropped['decided_by']) == ('drop', 'rule')
