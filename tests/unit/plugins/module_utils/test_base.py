@@ -79,3 +79,11 @@ def test_infinite_numbers_are_marked_before_ansible_cores_int_check():
     guarded = _base._guard_infinities(dict(tries=float('inf'), description='inf', rules=[dict(priority='-Infinity'), dict(priority=5)]), spec)
     # Marked numbers fail ansible-core's type check with its own message, which names the option; text is left alone.
     assert guarded == dict(tries='inf (infinite)', description='inf', rules=[dict(priority='-Infinity (infinite)'), dict(priority=5)])
+
+
+def test_an_option_given_by_its_alias_takes_the_options_own_name_before_fallbacks_apply():
+    spec = dict(region=dict(type='str', aliases=['region_id', 'alicloud_region']), timeout=dict(type='int'))
+    assert _base._prefer_given_aliases(dict(alicloud_region='cn-shanghai', timeout=5), spec) == dict(region='cn-shanghai', timeout=5)
+    # The option's own name given, or two aliases at once: left for ansible-core to judge.
+    assert _base._prefer_given_aliases(dict(region='a', alicloud_region='b'), spec) == dict(region='a', alicloud_region='b')
+    assert _base._prefer_given_aliases(dict(region_id='a', alicloud_region='b'), spec) == dict(region_id='a', alicloud_region='b')
