@@ -4,6 +4,7 @@ import datetime
 import http.client
 import os
 import sys
+import time
 import uuid
 from urllib.parse import urlencode
 
@@ -168,3 +169,13 @@ def api_error_of(service, *args, **kwargs):
     with pytest.raises(ApiError) as info:
         service.call(*args, **kwargs)
     return info.value
+
+
+def wait_for(condition, timeout=20.0, interval=0.05):
+    """Poll ``condition`` until it holds, with a deadline (never a fixed sleep); returns the moment it held."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return time.monotonic()
+        time.sleep(interval)
+    raise AssertionError('condition not met within %s s' % timeout)

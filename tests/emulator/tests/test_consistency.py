@@ -11,7 +11,7 @@ import urllib.request
 
 import pytest
 
-from conftest import REGION, M, api_error, api_error_of, make_client
+from conftest import api_error, api_error_of, M, make_client, REGION, wait_for
 from ecs_emulator.harness import DEFAULT_FIXTURE, Emulator, EmulatorError, credentials
 from ecs_emulator.service import CallReport, Service
 from ecs_emulator.store import HISTORY_SECONDS, Store
@@ -281,15 +281,6 @@ def test_admin_routes(emu):
     assert emu.clear_lag() == {'lag_ms': 0} and emu.lag() == 0
     with pytest.raises(EmulatorError):
         emu.set_lag(-5)
-
-
-def wait_for(condition, timeout=20.0, interval=0.05):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return time.monotonic()
-        time.sleep(interval)
-    raise AssertionError('condition not met within %s s' % timeout)
 
 
 def visible(client_, group_id):

@@ -7,7 +7,7 @@ import urllib.request
 
 import pytest
 
-from conftest import REGION, M, api_error, api_error_of, make_client
+from conftest import api_error, api_error_of, M, make_client, REGION, wait_for
 from ecs_emulator.harness import DEFAULT_FIXTURE, EmulatorError, credentials
 from ecs_emulator.service import Service
 from ecs_emulator.store import Store
@@ -49,15 +49,6 @@ def test_an_added_network_interface_holds_a_group_of_another_account(emu):
     emu.release_member('eni-demo-added')
     delete(peer, 'sg-peer-shared')
     assert emu.group('sg-peer-shared') is None
-
-
-def wait_for(condition, timeout=20.0, interval=0.05):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return time.monotonic()
-        time.sleep(interval)
-    raise AssertionError('condition not met within %s s' % timeout)
 
 
 def deleted(client_, group_id):
