@@ -255,3 +255,37 @@ def test_a_write_whose_answer_was_lost_and_whose_retries_ran_out_reports_a_chang
     assert run.failed and run.result['error']['code'] == 'Throttling.User'
     assert run.result['changed'] is True and 'may have been applied' in run.result['msg']
     assert len(fresh.egress_rules('sg-demo-app')) == 1, 'the write the task could not confirm is there'
+
+
+def test_a_read_back_that_runs_out_of_time_warns_and_the_task_still_succeeds(fresh, runner):
+    fresh.set_lag(4000)
+    run = runner.task(dict(security_group_id='sg-demo-app', ip_protocol='tcp', port_range='9003/9003', dest_cidr_ip='10.9.0.0/16',
+                           wait_timeout=1))
+    assert not run.failed, run.output
+    text = ' '.join(run.output.split())
+    print('warned: %s' % ('did not show them within wait_timeout=1s' in text))
+    assert run.result['changed'] is True and 'did not show them within wait_timeout=1s' in text
+    assert len(fresh.egress_rules('sg-demo-app')) == 1
+
+
+def test_a_new_group_reads_never_show_in_time_fails_with_its_id_and_changed(fresh, runner):
+    fresh.set_lag(4000)
+    run = group_task(runner, dict(name='it-slow-to-show', vpc_id=VPC, wait_timeout=1,
+                                  rules=[dict(ip_protocol='tcp', port_range='443/443', source_cidr_ip='0.0.0.0/0')]))
+    print('message: %s' % run.result.get('msg'))
+    (group,) = fresh.groups(name='it-slow-to-show')
+    assert run.failed and run.result['changed'] is True and run.result['security_group_id'] == group['id']
+    assert 'did not show it within wait_timeout=1s' in run.result['msg']
+    assert actions(fresh, writes_only=True).count('CreateSecurityGroup') == 1
+
+
+def test_budgets_that_make_no_sense_fail_naming_the_option_before_any_call(fresh, runner):
+    rule = dict(security_group_id='sg-demo-app', ip_protocol='tcp', port_range='22/22', dest_cidr_ip='10.0.0.0/8')
+    for option, value, start in (('retry_backoff', 0, 'retry_backoff: must be more than 0'),
+                                 ('wait_timeout', -1, 'wait_timeout: must be 0 or more'),
+                                 ('retry_timeout', -5, 'retry_timeout: must be 0 or more')):
+        run = runner.task(dict(rule, **{option: value}))
+        assert run.failed and run.result['msg'].startswith(start), run.result['msg']
+    run = group_task(runner, dict(name='it-x', vpc_id=VPC, state='absent', delete_timeout=-1))
+    assert run.failed and run.result['msg'].startswith('delete_timeout: must be 0 or more')
+    assert fresh.requests() == []

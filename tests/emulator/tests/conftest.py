@@ -2,9 +2,12 @@
 
 import datetime
 import http.client
+import json
 import os
 import sys
 import time
+import urllib.error
+import urllib.request
 import uuid
 from urllib.parse import urlencode
 
@@ -179,3 +182,15 @@ def wait_for(condition, timeout=20.0, interval=0.05):
             return time.monotonic()
         time.sleep(interval)
     raise AssertionError('condition not met within %s s' % timeout)
+
+
+def admin(emu, method, path, body=None):
+    """(HTTP status, JSON body) of one admin API request, refusals included (the harness raises on those)."""
+    data = json.dumps(body).encode() if body is not None else None
+    request = urllib.request.Request(emu.admin_url + path, data=data, method=method, headers={'Content-Type': 'application/json'})
+    try:
+        with urllib.request.build_opener(urllib.request.ProxyHandler({})).open(request, timeout=10) as response:
+            return response.status, json.loads(response.read())
+    except urllib.error.HTTPError as exc:
+        return exc.code, json.loads(exc.read())
+

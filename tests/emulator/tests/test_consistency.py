@@ -4,14 +4,11 @@ Most tests drive the service on a store with a fake clock, so that they are exac
 go through the admin API and the SDK with the real clock, waiting on conditions with deadlines.
 """
 
-import json
 import time
-import urllib.error
-import urllib.request
 
 import pytest
 
-from conftest import api_error, api_error_of, M, make_client, REGION, wait_for
+from conftest import admin, api_error, api_error_of, M, make_client, REGION, wait_for
 from ecs_emulator.harness import DEFAULT_FIXTURE, Emulator, EmulatorError, credentials
 from ecs_emulator.service import CallReport, Service
 from ecs_emulator.store import HISTORY_SECONDS, Store
@@ -256,16 +253,6 @@ def test_reads_of_other_accounts_and_regions_stay_apart(service, clock):
 
 
 # -- through the admin API and the SDK, on the real clock ------------------------------------------------
-
-
-def admin(emu, method, path, body=None):
-    data = json.dumps(body).encode() if body is not None else None
-    request = urllib.request.Request(emu.admin_url + path, data=data, method=method, headers={'Content-Type': 'application/json'})
-    try:
-        with urllib.request.build_opener(urllib.request.ProxyHandler({})).open(request, timeout=10) as response:
-            return response.status, json.loads(response.read())
-    except urllib.error.HTTPError as exc:
-        return exc.code, json.loads(exc.read())
 
 
 def test_admin_routes(emu):

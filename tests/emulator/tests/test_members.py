@@ -1,13 +1,10 @@
 """Group members added through the admin API, and releases that take effect after a delay."""
 
-import json
 import time
-import urllib.error
-import urllib.request
 
 import pytest
 
-from conftest import api_error, api_error_of, M, make_client, REGION, wait_for
+from conftest import admin, api_error, api_error_of, M, make_client, REGION, wait_for
 from ecs_emulator.harness import DEFAULT_FIXTURE, EmulatorError, credentials
 from ecs_emulator.service import Service
 from ecs_emulator.store import Store
@@ -17,16 +14,6 @@ MAIN = credentials('main')
 
 def delete(client_, group_id):
     return client_.delete_security_group(M.DeleteSecurityGroupRequest(region_id=REGION, security_group_id=group_id))
-
-
-def admin(emu, method, path, body=None):
-    data = json.dumps(body).encode() if body is not None else None
-    request = urllib.request.Request(emu.admin_url + path, data=data, method=method, headers={'Content-Type': 'application/json'})
-    try:
-        with urllib.request.build_opener(urllib.request.ProxyHandler({})).open(request, timeout=10) as response:
-            return response.status, json.loads(response.read())
-    except urllib.error.HTTPError as exc:
-        return exc.code, json.loads(exc.read())
 
 
 def test_an_added_instance_holds_the_group(client, emu):
