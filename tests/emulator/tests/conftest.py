@@ -193,4 +193,3 @@ def admin(emu, method, path, body=None):
             return response.status, json.loads(response.read())
     except urllib.error.HTTPError as exc:
         return exc.code, json.loads(exc.read())
-
