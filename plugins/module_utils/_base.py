@@ -237,13 +237,13 @@ class AlicloudEcsModule:
 
     # --- the client --------------------------------------------------------------------------------
 
-    def _build_client(self):
+    def _build_client(self, params=None, plan=None):
         # Loaded here, not at the top: the SDK costs most of a task's start-up time, and a task that
         # fails validation never needs it. The generic OpenAPI client is what the ECS SDK's own client
         # is built on; using it directly avoids loading the 1,150 ECS model classes of
         # alibabacloud-ecs20140526, which cost 0.13-0.36 s and 20 MiB more per task (docs/performance.md).
-        params = self.module.params
-        plan = self.credential_plan()
+        params = params or self.module.params
+        plan = plan or self.credential_plan()
         sdk = _sdk.load()
         config = sdk.Config(region_id=params['region'], user_agent='alicloud.ecs-ansible/%s' % COLLECTION_VERSION,
                             connect_timeout=min(params['timeout'], 5) * 1000, read_timeout=params['timeout'] * 1000)
@@ -284,10 +284,20 @@ class AlicloudEcsModule:
             self._client = self._build_client()
         return self._client
 
+    def client_for(self, region, credential_params=None):
+        """A client for another region and, given ``credential_params`` (credential options), other credentials:
+        the module's options with those replaced. Credential options that clash raise CredentialOptionError."""
+        params = dict(self.module.params, region=region)
+        if credential_params is None:
+            return self._build_client(params, self.credential_plan())
+        params.update(credential_params)
+        return self._build_client(params, _credentials.credential_plan(params))
+
     # --- calls ---------------------------------------------------------------------------------
 
-    def call(self, action, query, write=False):
-        """Call one ECS action and return the response body as a dict.
+    def call(self, action, query, write=False, client=None, region=None):
+        """Call one ECS action and return the response body as a dict (through ``client`` to ``region`` when given,
+        see ``client_for``; the module's own client and region otherwise).
 
         A transient failure (``_waiting.is_transient``) is sent again until ``retry_timeout`` seconds have
         passed (or ``retries`` retries, when that is set). A write must carry its ClientToken in ``query``
@@ -301,12 +311,12 @@ class AlicloudEcsModule:
         params = self.module.params
         # The SDK signs and sends the query as given; its own typed clients stringify values first.
         query = dict((name, str(value)) for name, value in query.items())
-        query['RegionId'] = params['region']
+        query['RegionId'] = region or params['region']
         api = sdk.Params(action=action, version=ECS_API_VERSION, protocol='HTTPS', pathname='/', method='POST',
                          auth_type='AK', style='RPC', req_body_type='formData', body_type='json')
         budget = _waiting.Budget(params['retry_timeout'])
         max_retries = params.get('retries')
-        client = self.client
+        client = client or self.client
         lost_answer = False
         attempt = 0
         while True:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 
 from ansible_collections.alicloud.ecs.plugins.module_utils import _flow_analysis, _group_model, _groups
-from ansible_collections.alicloud.ecs.plugins.module_utils._base import AlicloudAnsibleModule, AlicloudEcsModule, ApiError, alicloud_argument_spec
+from ansible_collections.alicloud.ecs.plugins.module_utils._base import AlicloudAnsibleModule, AlicloudEcsModule, alicloud_argument_spec
 from ansible_collections.alicloud.ecs.plugins.module_utils._rule_model import EGRESS, INGRESS
 from ansible_collections.alicloud.ecs.plugins.module_utils._values import RuleError
 
@@ -24,19 +24,6 @@ FLOW_OPTIONS = dict(
     nic_type=dict(type='str'),
     remote_groups=dict(type='list', elements='str'),
 )
-# Codes that say a prefix list cannot be read by this caller, rather than that the call went wrong.
-UNREADABLE_PREFIX_LIST_CODES = ('InvalidPrefixListId.NotFound', 'Forbidden.RAM', 'Forbidden', 'NoPermission')
-
-
-def read_prefix_list_entries(call, prefix_list_id):
-    """The CIDR blocks of a prefix list (DescribePrefixListAttributes), or None when it cannot be read."""
-    try:
-        body = call('DescribePrefixListAttributes', dict(PrefixListId=prefix_list_id))
-    except ApiError as error:
-        if error.code in UNREADABLE_PREFIX_LIST_CODES:
-            return None
-        raise
-    return [entry.get('Cidr') for entry in ((body.get('Entries') or {}).get('Entry') or []) if entry.get('Cidr')]
 
 
 class SecurityGroupFlowInfoModule(AlicloudEcsModule):
@@ -84,7 +71,7 @@ class SecurityGroupFlowInfoModule(AlicloudEcsModule):
         if params['resolve_prefix_lists']:
             unresolved = []
             for list_id in list_ids:
-                entries = read_prefix_list_entries(self.call, list_id)
+                entries = _groups.read_prefix_list_entries(self.call, list_id)
                 if entries is None:
                     unresolved.append(list_id)
                 else:

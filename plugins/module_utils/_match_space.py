@@ -81,6 +81,15 @@ class Intervals:
                 out.append((start, high))
         return Intervals(out)
 
+    def __or__(self, other):
+        joined = []
+        for low, high in sorted(self.spans + other.spans):
+            if joined and low <= joined[-1][1] + 1:
+                joined[-1] = (joined[-1][0], max(joined[-1][1], high))
+            else:
+                joined.append((low, high))
+        return Intervals(joined)
+
     def meets(self, other):
         """Whether the two sets share a member (cheaper than building the intersection)."""
         if not self.spans or not other.spans or self.spans[-1][1] < other.spans[0][0] or other.spans[-1][1] < self.spans[0][0]:
@@ -131,17 +140,7 @@ class Addresses:
         return Addresses(self.v4 - other.v4, self.v6 - other.v6)
 
     def __or__(self, other):
-        merged = []
-        for spans in (self.v4, other.v4), (self.v6, other.v6):
-            union = sorted(spans[0].spans + spans[1].spans)
-            joined = []
-            for low, high in union:
-                if joined and low <= joined[-1][1] + 1:
-                    joined[-1] = (joined[-1][0], max(joined[-1][1], high))
-                else:
-                    joined.append((low, high))
-            merged.append(Intervals(joined))
-        return Addresses(merged[0], merged[1])
+        return Addresses(self.v4 | other.v4, self.v6 | other.v6)
 
     def __repr__(self):
         return 'Addresses(v4=%r, v6=%r)' % (self.v4, self.v6)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from ansible_collections.alicloud.ecs.plugins.module_utils import _flow_module, _groups
+from ansible_collections.alicloud.ecs.plugins.module_utils import _groups
 from ansible_collections.alicloud.ecs.plugins.module_utils._base import ApiError
 
 
@@ -23,20 +23,20 @@ def answering(outcome):
 
 def test_the_entries_of_a_readable_prefix_list_are_its_cidr_blocks():
     body = dict(Entries=dict(Entry=[dict(Cidr='10.0.0.0/8', Description='a'), dict(Cidr='192.0.2.0/24')]))
-    assert _flow_module.read_prefix_list_entries(answering(body), 'pl-1') == ['10.0.0.0/8', '192.0.2.0/24']
-    assert _flow_module.read_prefix_list_entries(answering({}), 'pl-1') == []
+    assert _groups.read_prefix_list_entries(answering(body), 'pl-1') == ['10.0.0.0/8', '192.0.2.0/24']
+    assert _groups.read_prefix_list_entries(answering({}), 'pl-1') == []
 
 
 @pytest.mark.parametrize('code', ['InvalidPrefixListId.NotFound', 'Forbidden.RAM', 'Forbidden', 'NoPermission'])
 def test_a_prefix_list_this_caller_cannot_read_is_unresolved_not_an_error(code):
     error = ApiError('DescribePrefixListAttributes', code, 'cannot read it', 403, 'req-1')
-    assert _flow_module.read_prefix_list_entries(answering(error), 'pl-1') is None
+    assert _groups.read_prefix_list_entries(answering(error), 'pl-1') is None
 
 
 def test_any_other_failure_to_read_a_prefix_list_fails_the_task():
     error = ApiError('DescribePrefixListAttributes', 'ServiceUnavailable', 'later', 503, 'req-2')
     with pytest.raises(ApiError) as raised:
-        _flow_module.read_prefix_list_entries(answering(error), 'pl-1')
+        _groups.read_prefix_list_entries(answering(error), 'pl-1')
     assert raised.value.code == 'ServiceUnavailable'
 
 
