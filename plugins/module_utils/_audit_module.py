@@ -1,0 +1,356 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, alicloud.ecs contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""The security_group_audit module: the exact checks of ``_audit`` over every group of an estate, read concurrently
+across accounts and regions, and a gate that fails the task on findings of a given severity."""
+
+from __future__ import annotations
+
+import functools
+import json
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+
+from ansible_collections.alicloud.ecs.plugins.module_utils import _audit, _credentials, _group_model, _groups
+from ansible_collections.alicloud.ecs.plugins.module_utils._base import AlicloudAnsibleModule, AlicloudEcsModule, ApiError, alicloud_argument_spec
+from ansible_collections.alicloud.ecs.plugins.module_utils._flow_analysis import GroupContext
+from ansible_collections.alicloud.ecs.plugins.module_utils._rule_model import EGRESS, INGRESS
+from ansible_collections.alicloud.ecs.plugins.module_utils._values import RuleError, text_or_none
+
+MAX_CONCURRENCY = 32  # the SDK's connection pool keeps 40 connections per host
+DEFAULT_CONCURRENCY = 8
+# SecurityGroupIds of DescribeSecurityGroups takes at most 100 IDs (API reference, DescribeSecurityGroups).
+IDS_PER_LIST_CALL = 100
+FAIL_ON = ('none', 'any') + _audit.SEVERITIES
+# Options an element of ``accounts`` may set; a source option there replaces every source option of the task.
+ACCOUNT_SOURCE_OPTIONS = ('access_key_id', 'access_key_secret', 'security_token', 'profile', 'shared_credentials_file', 'ecs_role_name')
+ACCOUNT_ROLE_OPTIONS = ('assume_role_arn', 'assume_role_session_name', 'assume_role_session_expiration', 'assume_role_policy',
+                        'assume_role_external_id')
+GATE_LINES = 10
+
+ASSERTION_OPTIONS = dict(
+    name=dict(type='str'),
+    direction=dict(type='str', default='ingress', choices=['ingress', 'egress']),
+    protocol=dict(type='str', required=True),
+    ports=dict(type='list', elements='str'),
+    remote=dict(type='list', elements='str'),
+    remote_except=dict(type='list', elements='str'),
+    local=dict(type='list', elements='str'),
+    severity=dict(type='str', default='high', choices=list(_audit.SEVERITIES)),
+)
+
+ACCOUNT_OPTIONS = dict(
+    name=dict(type='str', required=True),
+    access_key_id=dict(type='str', no_log=False),
+    access_key_secret=dict(type='str', no_log=True),
+    security_token=dict(type='str', no_log=True),
+    profile=dict(type='str'),
+    shared_credentials_file=dict(type='path'),
+    ecs_role_name=dict(type='str'),
+    assume_role_arn=dict(type='str'),
+    assume_role_session_name=dict(type='str'),
+    assume_role_session_expiration=dict(type='int'),
+    assume_role_policy=dict(type='str'),
+    assume_role_external_id=dict(type='str', no_log=True),
+)
+
+
+@dataclass(frozen=True)
+class Scope:
+    """One account in one region: where groups are listed and read."""
+
+    account: str
+    region: str
+    call: object
+
+
+@dataclass
+class Settings:
+    """What the task asks, validated before any call."""
+
+    checks: list
+    assertions: list
+    hygiene: bool
+    tolerated: dict | None
+    accounts: list  # [(name, credential options or None)]
+    regions: list
+
+
+def account_credentials(entry):
+    """The credential options an element of ``accounts`` replaces: all source options when it names a source, all
+    role options when it names a role."""
+    replaced = {}
+    if any(entry.get(option) is not None for option in ACCOUNT_SOURCE_OPTIONS):
+        replaced.update((option, entry.get(option)) for option in ACCOUNT_SOURCE_OPTIONS)
+    if any(entry.get(option) is not None for option in ACCOUNT_ROLE_OPTIONS):
+        replaced.update((option, entry.get(option)) for option in ACCOUNT_ROLE_OPTIONS)
+        replaced['assume_role'] = None
+    return replaced
+
+
+def without_unused_sts_endpoint(params):
+    """The options with ``sts_endpoint`` dropped when they assume no role: with ``accounts``, the task's STS endpoint
+    serves the accounts that assume a role, and the others have no use for it."""
+    if params.get('assume_role_arn') or params.get('assume_role'):
+        return params
+    return dict(params, sts_endpoint=None)
+
+
+def parse_settings(params):
+    """Settings from the module's options; RuleError names the option at fault."""
+    checks = list(dict.fromkeys(params['checks']))
+    admin_ports = _audit.parse_ports(params['remote_admin_ports'], 'remote_admin_ports')
+    if not admin_ports:
+        raise RuleError('remote_admin_ports', 'is empty; give ports such as 23 or 5985-5986, or leave internet_remote_admin out of checks')
+    tolerated = params['tolerated_prefix_length']
+    if tolerated is not None:
+        for family, most in (('ipv4', 32), ('ipv6', 128)):
+            value = tolerated.get(family)
+            if value is not None and not 0 <= value <= most:
+                raise RuleError('tolerated_prefix_length.%s' % family, 'must be 0 to %d (got %d)' % (most, value))
+    assertions = []
+    for kind in ('forbid', 'require'):
+        for index, options in enumerate(params[kind] or []):
+            assertions.append(_audit.parse_assertion(kind, options, '%s[%d].' % (kind, index)))
+    regions = [text_or_none(region) for region in (params['regions'] or [])]
+    if any(region is None for region in regions):
+        raise RuleError('regions', 'an element is empty; give region IDs such as cn-hangzhou')
+    if not regions:
+        if not text_or_none(params['region']):
+            raise RuleError('region', 'give the region to audit (region, or regions for several)')
+        regions = [params['region'].strip()]
+    accounts = [(None, None)]
+    if params['accounts']:
+        accounts, names = [], set()
+        for index, entry in enumerate(params['accounts']):
+            name = text_or_none(entry['name'])
+            if name is None or name in names:
+                raise RuleError('accounts[%d].name' % index, 'must be a non-empty name no other element of accounts has')
+            names.add(name)
+            replaced = account_credentials(entry)
+            replaced['sts_endpoint'] = without_unused_sts_endpoint(dict(params, **replaced))['sts_endpoint']
+            try:
+                _credentials.credential_plan(dict(params, **replaced))
+            except _credentials.CredentialOptionError as error:
+                raise RuleError('accounts[%d] (%s)' % (index, name), str(error)) from None
+            accounts.append((name, replaced))
+    for option in ('security_group_ids', 'security_group_names'):
+        for index, value in enumerate(params[option] or []):
+            if not text_or_none(value):
+                raise RuleError('%s[%d]' % (option, index), 'is empty; %s' % _groups.EMPTY_OPTION_HINTS[option])
+    if params['vpc_id'] is not None and not params['vpc_id'].strip():
+        raise RuleError('vpc_id', 'is empty; give a VPC ID or leave vpc_id out')
+    concurrency = params['max_concurrency']
+    if not 1 <= concurrency <= MAX_CONCURRENCY:
+        raise RuleError('max_concurrency', 'must be 1 (one read at a time) to %d (got %d)' % (MAX_CONCURRENCY, concurrency))
+    return Settings(_audit.built_in_checks(checks, admin_ports), assertions, _audit.HYGIENE in checks, tolerated,
+                    list(dict.fromkeys(accounts)) if not params['accounts'] else accounts, list(dict.fromkeys(regions)))
+
+
+def severity_rank(name):
+    return _audit.SEVERITIES.index(name)
+
+
+def gate_failures(findings, fail_on):
+    """The findings that fail the task under ``fail_on``: failed checks at or above the severity."""
+    if fail_on == 'none':
+        return []
+    floor = 0 if fail_on == 'any' else severity_rank(fail_on)
+    return [finding for finding in findings if finding['status'] == 'fail' and severity_rank(finding['severity']) >= floor]
+
+
+def _where(finding):
+    account = '%s/' % finding['account'] if finding.get('account') else ''
+    name = ' (%s)' % finding['security_group_name'] if finding.get('security_group_name') else ''
+    return '%s%s %s%s' % (account, finding['region'], finding['security_group_id'], name)
+
+
+def gate_message(failing, fail_on):
+    lines = []
+    for finding in failing[:GATE_LINES]:
+        cis = ' [CIS %s]' % finding['cis'] if finding.get('cis') else ''
+        lines.append('%s: %s%s (%s): %s' % (_where(finding), finding['check'], cis, finding['severity'], finding['message']))
+    more = ' ... and %d more (see findings)' % (len(failing) - GATE_LINES) if len(failing) > GATE_LINES else ''
+    return 'fail_on=%s: %d finding%s at that severity or above: %s%s' % (
+        fail_on, len(failing), '' if len(failing) == 1 else 's', ' | '.join(lines), more)
+
+
+class SecurityGroupAuditModule(AlicloudEcsModule):
+
+    def credential_plan(self):
+        if self._credential_plan is None and self.module.params['accounts']:
+            try:
+                self._credential_plan = _credentials.credential_plan(without_unused_sts_endpoint(self.module.params))
+            except _credentials.CredentialOptionError as error:
+                self.module.fail_json(msg=str(error))
+        return super().credential_plan()
+
+    def scopes(self, settings):
+        """One Scope per account and region, each with its own client (credentials are fetched on first use)."""
+        out = []
+        for name, credentials in settings.accounts:
+            for region in settings.regions:
+                client = self.client_for(region, credentials)
+                out.append(Scope(name, region, functools.partial(self.call, client=client, region=region)))
+        return out
+
+    def list_filters(self):
+        params = self.module.params
+        filters = {}
+        if params['vpc_id']:
+            filters['VpcId'] = params['vpc_id'].strip()
+        filters.update(_group_model.tag_query(params['tags']))
+        return filters
+
+    def list_groups(self, scope):
+        """The DescribeSecurityGroups entries of the scope's groups the task selects, each once, in listing order."""
+        params = self.module.params
+        filters = self.list_filters()
+        ids = [item.strip() for item in params['security_group_ids'] or []]
+        names = [item.strip() for item in params['security_group_names'] or []]
+        if not ids and not names:
+            return _groups.describe_groups(scope.call, **filters)
+        found = {}
+        for start in range(0, len(ids), IDS_PER_LIST_CALL):
+            chunk = list(dict.fromkeys(ids[start:start + IDS_PER_LIST_CALL]))
+            found.update((item.get('SecurityGroupId'), item) for item in
+                         _groups.describe_groups(scope.call, SecurityGroupIds=json.dumps(chunk), **filters))
+        for name in dict.fromkeys(names):
+            found.update((item.get('SecurityGroupId'), item) for item in _groups.describe_groups(scope.call, SecurityGroupName=name, **filters)
+                         if item.get('SecurityGroupName') == name)
+        return list(found.values())
+
+    def read_group(self, scope, item):
+        """(AuditedGroup, None) or (None, the error) for one listed group."""
+        group = _group_model.group_from_api(item)
+        try:
+            read = _groups.read_group_rules(scope.call, group.security_group_id)
+        except ApiError as error:
+            return None, error
+        context = GroupContext(group.security_group_id, group.group_type, read.inner_access_policy)
+        rules = dict((direction.name, [(group.security_group_id, rule) for rule in read.rules(direction)]) for direction in (INGRESS, EGRESS))
+        # A VPC group's instances have intranet interfaces only; classic network instances have both.
+        return _audit.AuditedGroup(context, rules, nic_types=frozenset(('intranet',)) if read.is_vpc else _audit.NIC_UNIVERSE), read
+
+    def run_module(self):
+        params = self.module.params
+        try:
+            settings = parse_settings(params)
+        except RuleError as error:
+            self.module.fail_json(msg=str(error))
+        try:
+            scopes = self.scopes(settings)
+        except _credentials.CredentialOptionError as error:
+            self.module.fail_json(msg=str(error))
+        workers = params['max_concurrency']
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            listings = list(pool.map(self.list_groups, scopes))
+            jobs = [(scope, item) for scope, items in zip(scopes, listings) for item in items]
+            reads = list(pool.map(lambda job: self.read_group(*job), jobs))
+            lists = self.resolve_prefix_lists(pool, jobs, reads)
+        self.report(settings, scopes, jobs, reads, lists)
+
+    def resolve_prefix_lists(self, pool, jobs, reads):
+        """{(scope, list id): its entries, or the ApiError that reading it ended with}: each list a group references, read once per account
+        and region."""
+        wanted = {}
+        for (scope, _item), (group, _read) in zip(jobs, reads):
+            for direction_rules in (group.rules.values() if group is not None else ()):
+                for _group_id, rule in direction_rules:
+                    if rule.peer_prefix_list_id:
+                        wanted.setdefault((scope, rule.peer_prefix_list_id), None)
+        wanted = list(wanted)
+
+        def read(entry):
+            scope, list_id = entry
+            try:
+                return _groups.prefix_list_entries(scope.call, list_id)
+            except ApiError as error:
+                return error
+        return dict(zip(wanted, pool.map(read, wanted)))
+
+    def report(self, settings, scopes, jobs, reads, lists):
+        params = self.module.params
+        findings, groups, unreadable = [], [], []
+        reported_lists = set()
+        for (scope, item), (group, read) in zip(jobs, reads):
+            where = dict(account=scope.account, region=scope.region, security_group_id=item.get('SecurityGroupId'),
+                         security_group_name=item.get('SecurityGroupName') or None, vpc_id=item.get('VpcId') or None)
+            if group is None:
+                unreadable.append(dict(where, kind='security_group', id=where['security_group_id'], error=read.as_dict()))
+                groups.append(dict(where, status='unreadable', checks={}, rule_count=None))
+                continue
+            list_ids = sorted(set(rule.peer_prefix_list_id for rules in group.rules.values() for _g, rule in rules if rule.peer_prefix_list_id))
+            unresolved = []
+            for list_id in list_ids:
+                answer = lists.get((scope, list_id))
+                if isinstance(answer, list):
+                    group.prefix_lists[list_id] = answer
+                    continue
+                unresolved.append(list_id)
+                if (scope, list_id) not in reported_lists:
+                    reported_lists.add((scope, list_id))
+                    unreadable.append(dict(account=scope.account, region=scope.region, kind='prefix_list', id=list_id, error=answer.as_dict()))
+            group.unresolved = tuple(unresolved)
+            group_findings, statuses = _audit.audit_group(group, settings.checks, settings.assertions, settings.hygiene, settings.tolerated)
+            for finding in group_findings:
+                findings.append(dict(where, **finding))
+            status = 'fail' if 'fail' in statuses.values() else 'undetermined' if 'undetermined' in statuses.values() else 'pass'
+            groups.append(dict(where, status=status, checks=statuses, rule_count=read.total_rule_count,
+                               security_group_type=group.context.group_type, inner_access_policy=group.context.inner_access_policy,
+                               prefix_lists=dict(resolved=sorted(group.prefix_lists), unresolved=list(group.unresolved))))
+        missing = self.missing_ids(jobs)
+        for group_id in missing:
+            unreadable.append(dict(account=None, region=None, kind='security_group', id=group_id,
+                                   error=dict(code='NotFound', message='no account and region of the audit lists this group')))
+        findings.sort(key=lambda finding: (-severity_rank(finding['severity']), finding['account'] or '', finding['region'],
+                                           finding['security_group_id'], finding['check']))
+        summary = dict(
+            groups=len(groups), rules=sum(group['rule_count'] or 0 for group in groups), findings=len(findings),
+            failed_groups=sum(1 for group in groups if group['status'] == 'fail'),
+            by_severity=dict((name, sum(1 for f in findings if f['severity'] == name and f['status'] == 'fail')) for name in _audit.SEVERITIES),
+            by_check=dict((name, sum(1 for f in findings if f['check'] == name)) for name in sorted(set(f['check'] for f in findings))),
+            undetermined=sum(1 for finding in findings if finding['status'] == 'undetermined'), unreadable=len(unreadable),
+            scopes=[dict(account=scope.account, region=scope.region) for scope in scopes],
+        )
+        self.result.update(findings=findings, groups=groups, unreadable=unreadable, summary=summary,
+                           checks=[check.name for check in settings.checks] + ([_audit.HYGIENE] if settings.hygiene else []))
+        failing = gate_failures(findings, params['fail_on'])
+        if failing:
+            self.module.fail_json(msg=gate_message(failing, params['fail_on']), request_ids=self.request_ids, **self.result)
+        if params['fail_on_unreadable'] and (unreadable or summary['undetermined']):
+            parts = ['%s %s%s: %s' % (entry['kind'].replace('_', ' '), entry['id'], ' in %s' % entry['region'] if entry.get('region') else '',
+                                      entry['error'].get('code')) for entry in unreadable[:GATE_LINES]]
+            if summary['undetermined']:
+                parts.append('%d check%s undetermined' % (summary['undetermined'], '' if summary['undetermined'] == 1 else 's'))
+            self.module.fail_json(msg='fail_on_unreadable: the audit could not decide everything: %s' % '; '.join(parts),
+                                  request_ids=self.request_ids, **self.result)
+
+    def missing_ids(self, jobs):
+        asked = [item.strip() for item in self.module.params['security_group_ids'] or []]
+        listed = set(item.get('SecurityGroupId') for _scope, item in jobs)
+        return [group_id for group_id in dict.fromkeys(asked) if group_id not in listed]
+
+
+def run_security_group_audit_module(module_class):
+    spec = alicloud_argument_spec()
+    spec['region'] = dict(spec['region'], required=False)
+    spec.update(
+        regions=dict(type='list', elements='str'),
+        accounts=dict(type='list', elements='dict', options=ACCOUNT_OPTIONS),
+        security_group_ids=dict(type='list', elements='str'),
+        security_group_names=dict(type='list', elements='str'),
+        vpc_id=dict(type='str'),
+        tags=dict(type='dict'),
+        checks=dict(type='list', elements='str', choices=list(_audit.CHECK_NAMES), default=list(_audit.DEFAULT_CHECKS)),
+        remote_admin_ports=dict(type='list', elements='str', default=list(_audit.DEFAULT_REMOTE_ADMIN_PORTS)),
+        tolerated_prefix_length=dict(type='dict', options=dict(ipv4=dict(type='int'), ipv6=dict(type='int'))),
+        forbid=dict(type='list', elements='dict', options=ASSERTION_OPTIONS),
+        require=dict(type='list', elements='dict', options=ASSERTION_OPTIONS),
+        fail_on=dict(type='str', default='none', choices=list(FAIL_ON)),
+        fail_on_unreadable=dict(type='bool', default=False),
+        max_concurrency=dict(type='int', default=DEFAULT_CONCURRENCY),
+    )
+    module = AlicloudAnsibleModule(argument_spec=spec, supports_check_mode=True)
+    module_class(module).execute()
