@@ -28,7 +28,7 @@ import ipaddress
 from dataclasses import dataclass, field, replace
 
 from ansible_collections.alicloud.ecs.plugins.module_utils._flow_analysis import (
-    Flow, GroupContext, RuleTable, default_kind, evaluate, findings, precedence,
+    Flow, GroupContext, RuleTable, default_kind, evaluate, findings, precedence, rule_view,
 )
 from ansible_collections.alicloud.ecs.plugins.module_utils._match_space import (
     FAMILY_MAX, FAMILY_PROTOCOLS, FULL_PORTS, NIC_UNIVERSE, PORT_MAX, PROTOCOL_UNIVERSE, Addresses, Box, Intervals, rule_region,
@@ -171,14 +171,14 @@ def parse_addresses(values, option):
 
 # --- what the rules accept -----------------------------------------------------------------------------------
 
-def _at_extreme(tagged_rules, unresolved, most):
+def _at_extreme(tagged_rules, unresolved, most, prefix_lists=None):
     """[(group id, rule as evaluated, rule as read)]: each rule naming an unresolved prefix list taken at its extreme
     (see the module docstring); rules whose remote side is a group are left out (they match no address's flow)."""
     out = []
     for group_id, rule in tagged_rules:
         if rule.peer_group_id:
             continue
-        if rule.peer_prefix_list_id and rule.peer_prefix_list_id in unresolved:
+        if _unknown_list(rule, unresolved, prefix_lists):
             if (rule.policy == 'accept') != most:
                 continue
             out.append((group_id, replace(rule, peer_prefix_list_id=None, peer_cidr_ip=WHOLE[4]), rule))
@@ -203,14 +203,18 @@ def _may_meet(rule, question):
     return rule.ip_protocol == 'all' or rule.ip_protocol in question.protocols
 
 
-def accepted(tagged_rules, groups, question, prefix_lists=None, unresolved=(), most=False, regions=None):
+def accepted(tagged_rules, groups, question, prefix_lists=None, unresolved=(), most=False, regions=None, ordered=None):
     """[(box, decider)]: the flows of ``question`` the groups accept, as disjoint boxes, each with what accepts it,
-    (group id, rule as read) or 'default'. ``regions`` caches the boxes of each rule between questions."""
+    (group id, rule as read) or 'default'. ``regions`` caches the boxes of each rule between questions, ``ordered``
+    the rules at the extreme in precedence order."""
     prefix_lists = prefix_lists or {}
     regions = {} if regions is None else regions
-    remaining = question.boxes()
+    if ordered is None:
+        ordered = sorted(_at_extreme(tagged_rules, set(unresolved), most, prefix_lists), key=lambda item: precedence(item[1]))
+    asked = question.boxes()
+    remaining = asked
     pieces = []
-    for group_id, rule, original in sorted(_at_extreme(tagged_rules, set(unresolved), most), key=lambda item: precedence(item[1])):
+    for group_id, rule, original in ordered:
         if not remaining:
             break
         if not _may_meet(rule, question):
@@ -218,6 +222,9 @@ def accepted(tagged_rules, groups, question, prefix_lists=None, unresolved=(), m
         region = regions.get(rule)
         if region is None:
             region = regions[rule] = rule_region(rule, (), prefix_lists)
+        # Most rules miss the question altogether; that test costs a few boxes, not every piece left.
+        if not any(mine.meets(theirs) for mine in asked for theirs in region):
+            continue
         taken = _intersect(remaining, region)
         if not taken:
             continue
@@ -229,8 +236,13 @@ def accepted(tagged_rules, groups, question, prefix_lists=None, unresolved=(), m
     return pieces
 
 
-def depends_on_unresolved(tagged_rules, unresolved):
-    return bool(unresolved) and any(rule.peer_prefix_list_id in unresolved for _group, rule in tagged_rules)
+def _unknown_list(rule, unresolved, prefix_lists):
+    """Whether the rule names a prefix list whose entries are not known (unreadable, or never read)."""
+    return bool(rule.peer_prefix_list_id) and (rule.peer_prefix_list_id in unresolved or (prefix_lists or {}).get(rule.peer_prefix_list_id) is None)
+
+
+def depends_on_unresolved(tagged_rules, unresolved, prefix_lists=None):
+    return any(_unknown_list(rule, unresolved, prefix_lists) for _group, rule in tagged_rules)
 
 
 # --- endpoints ---------------------------------------------------------------------------------------------
@@ -291,7 +303,9 @@ class Exposure:
 
     ``whole``: True when every address of 0.0.0.0/0 or of ::/0 does, None when unreadable prefix lists decide it.
     ``reachable``: the public addresses that do (certainly); ``possibly``: those that might, were the unreadable
-    lists to hold every address (equal to ``reachable`` when no such list matters).
+    lists to hold every address (equal to ``reachable`` when no such list matters). ``breach``: the widest public
+    block of a family wider than the tolerated prefix length of that family that certainly reaches one endpoint;
+    ``breach_undetermined``: no such block certainly does, but one might.
     """
 
     whole: bool | None
@@ -299,42 +313,77 @@ class Exposure:
     reachable: Addresses
     possibly: Addresses
     widest: object = None  # the widest public block that reaches one endpoint: an ip_network, or None
-    endpoint: Endpoint | None = None  # where the widest exposure is; the witness reaches it
+    endpoint: Endpoint | None = None  # the endpoint the witness reaches
+    target: object = None  # the address the witness comes from
     pieces: list = field(default_factory=list)
     anywhere: Addresses = field(default_factory=Addresses)  # every address (public or not) that might reach one endpoint
+    breach: object = None
+    breach_undetermined: bool = False
+
+
+@dataclass
+class _Extreme:
+    """What one extreme of the accepted flows comes to."""
+
+    families: list
+    reachable: Addresses
+    anywhere: Addresses
+    widest: dict  # {version: (widest public block, its endpoint)}
+    whole_endpoint: Endpoint | None
 
 
 def _summarise(pieces, question):
-    """(families whose every address reaches one endpoint, public addresses that reach one, the widest public block
-    that does, the endpoint most exposed: one a whole family reaches, else the one of the widest block)."""
-    families, reachable, widest, chosen, best, anywhere = [], Addresses(), None, None, None, Addresses()
+    families, reachable, anywhere, widest, whole_endpoint = [], Addresses(), Addresses(), {}, None
     for endpoint in endpoints(pieces, question):
         if not endpoint.full:
             continue
         anywhere = anywhere | endpoint.full
-        whole_family = family_part(endpoint.full, endpoint.version) == Intervals.of(0, FAMILY_MAX[endpoint.version])
         public = endpoint.full & PUBLIC
         reachable = reachable | public
+        if family_part(endpoint.full, endpoint.version) == Intervals.of(0, FAMILY_MAX[endpoint.version]):
+            if endpoint.version not in families:
+                families.append(endpoint.version)
+            whole_endpoint = whole_endpoint or endpoint
         block = widest_block(public)
-        if whole_family and endpoint.version not in families:
-            families.append(endpoint.version)
-        score = (whole_family, -block.prefixlen if block is not None else -999)
-        if best is None or score > best:
-            chosen, widest, best = endpoint, block, score
-    return families, reachable, widest, chosen, anywhere
+        if block is not None and (endpoint.version not in widest or block.prefixlen < widest[endpoint.version][0].prefixlen):
+            widest[endpoint.version] = (block, endpoint)
+    return _Extreme(families, reachable, anywhere, widest, whole_endpoint)
 
 
-def exposure(tagged_rules, groups, question, prefix_lists=None, unresolved=(), regions=None):
-    """The exposure of the question's flows; see Exposure."""
-    least = accepted(tagged_rules, groups, question, prefix_lists, unresolved, most=False, regions=regions)
-    families, reachable, widest, chosen, anywhere = _summarise(least, question)
-    whole, possibly, possibly_anywhere = bool(families), reachable, anywhere
-    if depends_on_unresolved(tagged_rules, unresolved):
-        most = accepted(tagged_rules, groups, question, prefix_lists, unresolved, most=True, regions=regions)
-        most_families, possibly, _widest, _chosen, possibly_anywhere = _summarise(most, question)
-        if bool(most_families) != whole:
-            whole = None
-    return Exposure(whole, families, reachable, possibly, widest, chosen, least, possibly_anywhere)
+def _breach(extreme, tolerated):
+    """(block, endpoint) of the first family whose widest public block is wider than the family's tolerated prefix."""
+    for version in (4, 6):
+        limit = (tolerated or {}).get(FAMILIES[version])
+        if limit is not None and version in extreme.widest and extreme.widest[version][0].prefixlen < limit:
+            return extreme.widest[version]
+    return None
+
+
+def exposure(tagged_rules, groups, question, prefix_lists=None, unresolved=(), regions=None, tolerated=None, ordered=None):
+    """The exposure of the question's flows; see Exposure. ``ordered(direction name, most)`` gives the rules in
+    precedence order at each extreme, when the caller keeps them."""
+    def at(most):
+        return accepted(tagged_rules, groups, question, prefix_lists, unresolved, most, regions,
+                        ordered(question.direction, most) if ordered else None)
+
+    least_pieces = at(False)
+    least = _summarise(least_pieces, question)
+    most = least
+    if depends_on_unresolved(tagged_rules, unresolved, prefix_lists):
+        most = _summarise(at(True), question)
+    whole = bool(least.families) if bool(least.families) == bool(most.families) else None
+    breach = _breach(least, tolerated)
+    widest = min((block for block, _endpoint in least.widest.values()), key=lambda block: block.prefixlen, default=None)
+    if least.whole_endpoint is not None:
+        endpoint = least.whole_endpoint
+        block = least.widest.get(endpoint.version, (None, None))[0]
+        target = block.network_address if block is not None else _address(endpoint.version, _first(family_part(endpoint.full, endpoint.version)))
+    elif breach is not None:
+        target, endpoint = breach[0].network_address, breach[1]
+    else:
+        target, endpoint = None, None
+    return Exposure(whole, least.families, least.reachable, most.reachable, widest, endpoint, target, least_pieces, most.anywhere,
+                    breach[0] if breach else None, breach is None and _breach(most, tolerated) is not None)
 
 
 def port_cuts(pieces, ports):
@@ -375,13 +424,11 @@ def _protocol_of(protocols):
 
 
 def reaching_witness(group, question, found):
-    """A flow of the question that reaches the exposed endpoint from its widest public block (or from the first
-    address when the whole family reaches it), with the evaluator's own verdict on it."""
-    endpoint = found.endpoint
+    """A flow of the question from ``found.target`` that reaches ``found.endpoint``, with the evaluator's own verdict."""
+    endpoint, target = found.endpoint, found.target
     if endpoint is None:
         return None
     version = endpoint.version
-    target = found.widest.network_address if found.widest is not None else _address(version, _first(family_part(endpoint.full, version)))
     point = Intervals.of(int(target), int(target))
     for box, _decider in found.pieces:
         if endpoint.nic_type not in box.dims[5] or not family_part(box.dims[2], version).meets(point) \
@@ -431,6 +478,7 @@ class AuditedGroup:
     nic_types: frozenset = NIC_UNIVERSE
     regions: dict = field(default_factory=dict)
     tables: dict = field(default_factory=dict)
+    orders: dict = field(default_factory=dict)
 
     @property
     def group_id(self):
@@ -440,20 +488,42 @@ class AuditedGroup:
         """The question about this group's instances: only the NIC types they have."""
         return replace(question, nic_types=self.nic_types)
 
+    def ordered(self, direction_name, most):
+        """The rules of a direction at one extreme, in precedence order (sorted once)."""
+        key = (direction_name, most)
+        if key not in self.orders:
+            self.orders[key] = sorted(_at_extreme(self.rules[direction_name], set(self.unresolved), most, self.prefix_lists),
+                                      key=lambda item: precedence(item[1]))
+        return self.orders[key]
+
     def accepted(self, question, most=False):
         question = self.ask(question)
-        return accepted(self.rules[question.direction], [self.context], question, self.prefix_lists, self.unresolved, most, self.regions)
+        return accepted(self.rules[question.direction], [self.context], question, self.prefix_lists, self.unresolved, most, self.regions,
+                        self.ordered(question.direction, most))
 
     def evaluate(self, direction_name, flow):
-        """The evaluator's verdict on one flow (the rules of each direction compiled once)."""
+        """The evaluator's verdict on one flow (the rules of each direction compiled once). Prefix lists whose entries
+        are not known are taken at the extreme that accepts least, where the audit's certain answers come from (a
+        flow accepted there is accepted whatever the lists hold); the rules are named as read."""
+        rules = self.rules[direction_name]
         table = self.tables.get(direction_name)
         if table is None:
-            table = self.tables[direction_name] = RuleTable(self.rules[direction_name], self.prefix_lists)
-        return evaluate(direction_name, None, flow, [self.context], table=table)
+            least = _at_extreme(rules, set(self.unresolved), False, self.prefix_lists)
+            table = self.tables[direction_name] = RuleTable([(group_id, rule) for group_id, rule, _original in least], self.prefix_lists)
+        verdict = evaluate(direction_name, None, flow, [self.context], table=table)
+        if verdict.get('rule') and depends_on_unresolved(rules, self.unresolved, self.prefix_lists):
+            as_read = dict((rule.security_group_rule_id, (group_id, rule)) for group_id, rule in rules if rule.security_group_rule_id)
+            original = as_read.get(verdict['rule']['security_group_rule_id'])
+            if original is not None:
+                verdict['rule'] = rule_view(original[1], original[0])
+            verdict['assumed'] = 'prefix lists not read (%s) taken to hold no address for accept rules and every address for drop rules' \
+                % ', '.join(sorted(set(rule.peer_prefix_list_id for _g, rule in rules if _unknown_list(rule, self.unresolved, self.prefix_lists))))
+        return verdict
 
-    def exposure(self, question):
+    def exposure(self, question, tolerated=None):
         question = self.ask(question)
-        return exposure(self.rules[question.direction], [self.context], question, self.prefix_lists, self.unresolved, self.regions)
+        return exposure(self.rules[question.direction], [self.context], question, self.prefix_lists, self.unresolved, self.regions,
+                        tolerated, self.ordered)
 
 
 def rule_for_feedback(_group_id, rule):
@@ -540,10 +610,14 @@ def run_check(check, group, tolerated=None):
             return None
         candidates = [replace(question, remote=others.anywhere)]
     else:
-        candidates = [question.with_ports(ports) for ports in port_cuts(group.accepted(question, most=True), check.ports)]
+        # Cut where either extreme changes, so that each interval is judged alike at both.
+        pieces = group.accepted(question, most=True)
+        if depends_on_unresolved(group.rules['ingress'], group.unresolved, group.prefix_lists):
+            pieces = pieces + group.accepted(question, most=False)
+        candidates = [question.with_ports(ports) for ports in port_cuts(pieces, check.ports)]
     worst = None
     for candidate in candidates:
-        found = group.exposure(candidate)
+        found = group.exposure(candidate, tolerated)
         result = _check_finding(check, group, candidate, found, tolerated)
         if result is not None and (worst is None or _rank(result) > _rank(worst)):
             worst = result
@@ -557,11 +631,7 @@ def _rank(finding):
 def _check_finding(check, group, question, found, tolerated):
     what = '%s %s' % ('/'.join(sorted(check.protocols)) if not check.every_port_at_once else 'every protocol,',
                       _ports_text(question.ports))
-    breached = None
-    if tolerated and found.widest is not None:
-        limit = tolerated.get(FAMILIES[found.widest.version])
-        if limit is not None and found.widest.prefixlen < limit:
-            breached = found.widest
+    breached = found.breach
     if found.whole is None:
         status, severity = 'undetermined', check.severity
         message = 'whether the whole internet reaches %s depends on prefix lists that could not be read (%s)' % (
@@ -573,6 +643,10 @@ def _check_finding(check, group, question, found, tolerated):
         status, severity = 'fail', 'medium'
         message = 'the public block %s, wider than the tolerated /%d, reaches %s of one instance' % (
             breached, tolerated[FAMILIES[breached.version]], what)
+    elif found.breach_undetermined:
+        status, severity = 'undetermined', 'medium'
+        message = 'whether a public block wider than the tolerated prefix length reaches %s depends on prefix lists that could not ' \
+                  'be read (%s)' % (what, ', '.join(sorted(group.unresolved)))
     else:
         return None
     deciders = found.endpoint.deciders() if found.endpoint is not None else []
@@ -619,7 +693,7 @@ def run_assertion(assertion, group):
     question = group.ask(assertion.question)
     rules = group.rules[question.direction]
     context = [group.context]
-    unsure = depends_on_unresolved(rules, group.unresolved)
+    unsure = depends_on_unresolved(rules, group.unresolved, group.prefix_lists)
     if assertion.kind == 'forbid':
         least = group.accepted(question)
         if least:

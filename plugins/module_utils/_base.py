@@ -15,6 +15,7 @@ import decimal
 import json
 import math
 import re
+import threading
 import traceback
 
 from ansible.module_utils.basic import AnsibleModule, env_fallback, missing_required_lib
@@ -227,6 +228,8 @@ class AlicloudEcsModule:
         self.result = dict(changed=False)
         self.request_ids = []
         self.retry_count = 0
+        # Modules that read concurrently (security_group_audit) retry from several threads at once.
+        self._retry_lock = threading.Lock()
         self._client = None
         self._credential_plan = None
         self._read_back_budget = None
@@ -329,7 +332,8 @@ class AlicloudEcsModule:
                 within_count = max_retries is None or attempt <= max(max_retries, 0)
                 delay = _waiting.retry_delay(attempt, params['retry_backoff'], getattr(exc, 'retry_after', None))
                 if within_count and _waiting.is_transient(error) and budget.pause(delay):
-                    self.retry_count += 1
+                    with self._retry_lock:
+                        self.retry_count += 1
                     lost_answer = lost_answer or error.transport or (error.status or 0) >= 500
                     continue
                 if error.request_id:
