@@ -176,6 +176,61 @@ def gate_message(failing, fail_on):
         fail_on, len(failing), '' if len(failing) == 1 else 's', ' | '.join(lines), more)
 
 
+class PrefixLists:
+    """The entries of each prefix list, read once per account and region, by the thread that audits the groups.
+
+    Not through the pool: the pool's queue holds every group read already, and a list read queued behind them would
+    hold up the audit of the group that needs it until all were done.
+    """
+
+    def __init__(self):
+        self.answers = {}
+
+    def get(self, scope, list_id):
+        """The list's entries, or the ApiError its read ended with."""
+        key = (scope, list_id)
+        if key not in self.answers:
+            try:
+                self.answers[key] = _groups.prefix_list_entries(scope.call, list_id)
+            except ApiError as error:
+                self.answers[key] = error
+        return self.answers[key]
+
+
+class Report:
+    """The groups, findings and unreadable resources of the audit, filled one group at a time."""
+
+    def __init__(self):
+        self.findings, self.groups, self.unreadable = [], [], []
+        self.reported_lists = set()
+
+    def add(self, scope, item, group, read, lists, settings):
+        where = dict(account=scope.account, region=scope.region, security_group_id=item.get('SecurityGroupId'),
+                     security_group_name=item.get('SecurityGroupName') or None, vpc_id=item.get('VpcId') or None)
+        if group is None:
+            self.unreadable.append(dict(where, kind='security_group', id=where['security_group_id'], error=read.as_dict()))
+            self.groups.append(dict(where, status='unreadable', checks={}, rule_count=None))
+            return
+        list_ids = sorted(set(rule.peer_prefix_list_id for rules in group.rules.values() for _g, rule in rules if rule.peer_prefix_list_id))
+        unresolved = []
+        for list_id in list_ids:
+            answer = lists.get(scope, list_id)
+            if isinstance(answer, list):
+                group.prefix_lists[list_id] = answer
+                continue
+            unresolved.append(list_id)
+            if (scope, list_id) not in self.reported_lists:
+                self.reported_lists.add((scope, list_id))
+                self.unreadable.append(dict(account=scope.account, region=scope.region, kind='prefix_list', id=list_id, error=answer.as_dict()))
+        group.unresolved = tuple(unresolved)
+        found, statuses = _audit.audit_group(group, settings.checks, settings.assertions, settings.hygiene, settings.tolerated)
+        self.findings.extend(dict(where, **finding) for finding in found)
+        status = 'fail' if 'fail' in statuses.values() else 'undetermined' if 'undetermined' in statuses.values() else 'pass'
+        self.groups.append(dict(where, status=status, checks=statuses, rule_count=read.total_rule_count,
+                                security_group_type=group.context.group_type, inner_access_policy=group.context.inner_access_policy,
+                                prefix_lists=dict(resolved=sorted(group.prefix_lists), unresolved=list(group.unresolved))))
+
+
 class SecurityGroupAuditModule(AlicloudEcsModule):
 
     def credential_plan(self):
@@ -243,63 +298,25 @@ class SecurityGroupAuditModule(AlicloudEcsModule):
             scopes = self.scopes(settings)
         except _credentials.CredentialOptionError as error:
             self.module.fail_json(msg=str(error))
-        workers = params['max_concurrency']
-        with ThreadPoolExecutor(max_workers=workers) as pool:
+        report = Report()
+        with ThreadPoolExecutor(max_workers=params['max_concurrency']) as pool:
             listings = list(pool.map(self.list_groups, scopes))
             jobs = [(scope, item) for scope, items in zip(scopes, listings) for item in items]
-            reads = list(pool.map(lambda job: self.read_group(*job), jobs))
-            lists = self.resolve_prefix_lists(pool, jobs, reads)
-        self.report(settings, scopes, jobs, reads, lists)
-
-    def resolve_prefix_lists(self, pool, jobs, reads):
-        """{(scope, list id): its entries, or the ApiError that reading it ended with}: each list a group references, read once per account
-        and region."""
-        wanted = {}
-        for (scope, _item), (group, _read) in zip(jobs, reads):
-            for direction_rules in (group.rules.values() if group is not None else ()):
-                for _group_id, rule in direction_rules:
-                    if rule.peer_prefix_list_id:
-                        wanted.setdefault((scope, rule.peer_prefix_list_id), None)
-        wanted = list(wanted)
-
-        def read(entry):
-            scope, list_id = entry
+            lists = PrefixLists()
+            # Reads come back in order while the pool goes on reading: each group is audited as soon as its read is
+            # in, so that the checks' CPU time overlaps the reads still waiting on the network.
             try:
-                return _groups.prefix_list_entries(scope.call, list_id)
-            except ApiError as error:
-                return error
-        return dict(zip(wanted, pool.map(read, wanted)))
+                for (scope, item), (group, read) in zip(jobs, pool.map(lambda job: self.read_group(*job), jobs)):
+                    report.add(scope, item, group, read, lists, settings)
+            except BaseException:
+                # A failure ends the audit: the reads still queued are not worth waiting for.
+                pool.shutdown(wait=False, cancel_futures=True)
+                raise
+        self.finish(settings, scopes, jobs, report)
 
-    def report(self, settings, scopes, jobs, reads, lists):
+    def finish(self, settings, scopes, jobs, report):
         params = self.module.params
-        findings, groups, unreadable = [], [], []
-        reported_lists = set()
-        for (scope, item), (group, read) in zip(jobs, reads):
-            where = dict(account=scope.account, region=scope.region, security_group_id=item.get('SecurityGroupId'),
-                         security_group_name=item.get('SecurityGroupName') or None, vpc_id=item.get('VpcId') or None)
-            if group is None:
-                unreadable.append(dict(where, kind='security_group', id=where['security_group_id'], error=read.as_dict()))
-                groups.append(dict(where, status='unreadable', checks={}, rule_count=None))
-                continue
-            list_ids = sorted(set(rule.peer_prefix_list_id for rules in group.rules.values() for _g, rule in rules if rule.peer_prefix_list_id))
-            unresolved = []
-            for list_id in list_ids:
-                answer = lists.get((scope, list_id))
-                if isinstance(answer, list):
-                    group.prefix_lists[list_id] = answer
-                    continue
-                unresolved.append(list_id)
-                if (scope, list_id) not in reported_lists:
-                    reported_lists.add((scope, list_id))
-                    unreadable.append(dict(account=scope.account, region=scope.region, kind='prefix_list', id=list_id, error=answer.as_dict()))
-            group.unresolved = tuple(unresolved)
-            group_findings, statuses = _audit.audit_group(group, settings.checks, settings.assertions, settings.hygiene, settings.tolerated)
-            for finding in group_findings:
-                findings.append(dict(where, **finding))
-            status = 'fail' if 'fail' in statuses.values() else 'undetermined' if 'undetermined' in statuses.values() else 'pass'
-            groups.append(dict(where, status=status, checks=statuses, rule_count=read.total_rule_count,
-                               security_group_type=group.context.group_type, inner_access_policy=group.context.inner_access_policy,
-                               prefix_lists=dict(resolved=sorted(group.prefix_lists), unresolved=list(group.unresolved))))
+        findings, groups, unreadable = report.findings, report.groups, report.unreadable
         missing = self.missing_ids(jobs)
         for group_id in missing:
             unreadable.append(dict(account=None, region=None, kind='security_group', id=group_id,
