@@ -83,14 +83,28 @@ def cidrs(addresses):
     return blocks
 
 
+def _widest_in(low, high, bits):
+    """(prefix length, start) of the widest aligned block within [low, high], the first of its size."""
+    for prefix in range(bits + 1):
+        size = 1 << (bits - prefix)
+        start = -(-low // size) * size
+        if start + size - 1 <= high:
+            return prefix, start
+    return bits, low
+
+
 def widest_block(addresses):
     """The widest CIDR block inside the addresses (the first in address order among equals), or None."""
     best = None
-    for block in cidrs(addresses):
-        network = ipaddress.ip_network(block)
-        if best is None or network.prefixlen < best.prefixlen:
-            best = network
-    return best
+    for version, bits in ((4, 32), (6, 128)):
+        for low, high in family_part(addresses, version).spans:
+            prefix, start = _widest_in(low, high, bits)
+            if best is None or prefix < best[0]:
+                best = (prefix, version, start)
+    if best is None:
+        return None
+    prefix, version, start = best
+    return ipaddress.ip_network('%s/%d' % (_address(version, start), prefix))
 
 
 # --- questions -------------------------------------------------------------------------------------------
@@ -189,7 +203,19 @@ def _at_extreme(tagged_rules, unresolved, most, prefix_lists=None):
 
 
 def _intersect(region, other):
-    return [mine & theirs for mine in region for theirs in other if mine.meets(theirs)]
+    """The pieces of ``region`` within ``other``. The ports' bounds are compared first: a rule's ports are usually a
+    few, and that test rejects most pieces for the price of two comparisons."""
+    out = []
+    for theirs in other:
+        spans = theirs.dims[1].spans
+        if not spans:
+            continue
+        low, high = spans[0][0], spans[-1][1]
+        for mine in region:
+            ports = mine.dims[1].spans
+            if ports and ports[-1][1] >= low and ports[0][0] <= high and mine.meets(theirs):
+                out.append(mine & theirs)
+    return out
 
 
 def default_accepts(direction_name, groups):
@@ -219,9 +245,11 @@ def accepted(tagged_rules, groups, question, prefix_lists=None, unresolved=(), m
             break
         if not _may_meet(rule, question):
             continue
-        region = regions.get(rule)
-        if region is None:
-            region = regions[rule] = rule_region(rule, (), prefix_lists)
+        # By identity: hashing a rule hashes every field, and the same rule objects come back for every question.
+        cached = regions.get(id(rule))
+        if cached is None:
+            cached = regions[id(rule)] = (rule, rule_region(rule, (), prefix_lists))
+        region = cached[1]
         # Most rules miss the question altogether; that test costs a few boxes, not every piece left.
         if not any(mine.meets(theirs) for mine in asked for theirs in region):
             continue
@@ -332,9 +360,9 @@ class _Extreme:
     whole_endpoint: Endpoint | None
 
 
-def _summarise(pieces, question):
+def _summarise(found_endpoints):
     families, reachable, anywhere, widest, whole_endpoint = [], Addresses(), Addresses(), {}, None
-    for endpoint in endpoints(pieces, question):
+    for endpoint in found_endpoints:
         if not endpoint.full:
             continue
         anywhere = anywhere | endpoint.full
@@ -359,18 +387,47 @@ def _breach(extreme, tolerated):
     return None
 
 
+def _endpoints_at(tagged_rules, groups, question, prefix_lists, unresolved, most, regions, ordered):
+    """(accepted pieces, endpoints) of the question at one extreme.
+
+    A question of several protocols is asked one protocol at a time when no rule names a local address (then each
+    family and NIC type is one endpoint): the remote addresses that reach every protocol are those that reach each,
+    and sweeping the rules of one protocol leaves far fewer pieces than sweeping all at once.
+    """
+    def ask(part):
+        return accepted(tagged_rules, groups, part, prefix_lists, unresolved, most, regions, ordered)
+
+    if len(question.protocols) == 1 or _has_local(tagged_rules) or question.local != Addresses.everything():
+        pieces = ask(question)
+        return pieces, endpoints(pieces, question)
+    pieces, combined = [], {}
+    for protocol in sorted(question.protocols):
+        part = replace(question, protocols=frozenset((protocol,)))
+        found = ask(part)
+        pieces.extend(found)
+        for endpoint in endpoints(found, part):
+            key = (endpoint.version, endpoint.nic_type)
+            if key in combined:
+                earlier = combined[key]
+                combined[key] = Endpoint(endpoint.version, endpoint.local, endpoint.nic_type, earlier.full & endpoint.full,
+                                         earlier.covering + endpoint.covering)
+            else:
+                combined[key] = endpoint
+    return pieces, [combined[key] for key in sorted(combined)]
+
+
 def exposure(tagged_rules, groups, question, prefix_lists=None, unresolved=(), regions=None, tolerated=None, ordered=None):
     """The exposure of the question's flows; see Exposure. ``ordered(direction name, most)`` gives the rules in
     precedence order at each extreme, when the caller keeps them."""
     def at(most):
-        return accepted(tagged_rules, groups, question, prefix_lists, unresolved, most, regions,
-                        ordered(question.direction, most) if ordered else None)
+        return _endpoints_at(tagged_rules, groups, question, prefix_lists, unresolved, most, regions,
+                             ordered(question.direction, most) if ordered else None)
 
-    least_pieces = at(False)
-    least = _summarise(least_pieces, question)
+    least_pieces, least_endpoints = at(False)
+    least = _summarise(least_endpoints)
     most = least
     if depends_on_unresolved(tagged_rules, unresolved, prefix_lists):
-        most = _summarise(at(True), question)
+        most = _summarise(at(True)[1])
     whole = bool(least.families) if bool(least.families) == bool(most.families) else None
     breach = _breach(least, tolerated)
     widest = min((block for block, _endpoint in least.widest.values()), key=lambda block: block.prefixlen, default=None)
