@@ -43,12 +43,12 @@ CIS_SOURCE = 'CIS Alibaba Cloud Foundations Benchmark v2.0.0'
 
 # Addresses no packet from the internet comes from. IPv4: the entries of the IANA special-purpose address registry
 # (RFC 6890) that are not globally reachable, multicast (224.0.0.0/4) and the reserved 240.0.0.0/4. IPv6: every
-# address outside global unicast (2000::/3, RFC 4291 section 2.4), and the documentation prefix (RFC 3849).
+# address outside global unicast (2000::/3, RFC 4291 section 2.4), and the documentation prefixes (RFC 3849, RFC 9637).
 NOT_PUBLIC_V4 = ('0.0.0.0/8', '10.0.0.0/8', '100.64.0.0/10', '127.0.0.0/8', '169.254.0.0/16', '172.16.0.0/12', '192.0.0.0/24',
                  '192.0.2.0/24', '192.168.0.0/16', '198.18.0.0/15', '198.51.100.0/24', '203.0.113.0/24', '224.0.0.0/4',
                  '240.0.0.0/4')
 GLOBAL_UNICAST_V6 = '2000::/3'
-NOT_PUBLIC_V6 = ('2001:db8::/32',)
+NOT_PUBLIC_V6 = ('2001:db8::/32', '3fff::/20')
 
 
 def addresses_of(cidrs):
@@ -147,7 +147,7 @@ def protocols_of(text, option):
         return PROTOCOL_UNIVERSE
     if value in PROTOCOL_UNIVERSE and value != 'other':
         return frozenset((value,))
-    if value.isdigit() and 0 <= int(value) <= 255:
+    if value.isascii() and value.isdigit() and 0 <= int(value) <= 255:
         return frozenset(('other',))
     raise RuleError(option, '%r is not valid; accepted values: all, tcp, udp, icmp, icmpv6, gre or a protocol number 0-255' % text)
 
@@ -159,7 +159,7 @@ def parse_ports(values, option):
         where = '%s[%d]' % (option, index)
         text = (text_or_none(value) or '').replace('/', '-')
         bounds = text.split('-')
-        if len(bounds) not in (1, 2) or not all(bound.strip().isdigit() for bound in bounds):
+        if len(bounds) not in (1, 2) or not all(bound.strip().isascii() and bound.strip().isdigit() for bound in bounds):
             raise RuleError(where, '%r is not a port (22) or a range of ports (5985-5986 or 5985/5986)' % value)
         low, high = int(bounds[0]), int(bounds[-1])
         if not 1 <= low <= high <= PORT_MAX:
@@ -168,18 +168,21 @@ def parse_ports(values, option):
     return ports
 
 
-def parse_addresses(values, option):
-    """Addresses from CIDR blocks or single addresses, and the word internet for 0.0.0.0/0 and ::/0."""
+def parse_addresses(values, option, internet=True):
+    """Addresses from CIDR blocks or single addresses, and (where ``internet``) the word internet for 0.0.0.0/0 and ::/0."""
     found = Addresses()
     for index, value in enumerate(values):
+        where = '%s[%d]' % (option, index)
         text = text_or_none(value)
-        if text and text.lower() == 'internet':
+        if internet and text and text.lower() == 'internet':
             found = found | Addresses.everything()
             continue
         try:
-            found = found | Addresses.network(str(ipaddress.ip_network(text or '', strict=False)))
-        except ValueError:
-            raise RuleError('%s[%d]' % (option, index), '%r is not internet or an IPv4 or IPv6 CIDR block' % value) from None
+            network = ipaddress.ip_network(text or '')
+        except ValueError as error:
+            accepted_forms = 'internet or an IPv4 or IPv6 CIDR block' if internet else 'an IPv4 or IPv6 CIDR block or address'
+            raise RuleError(where, '%r is not %s (%s)' % (value, accepted_forms, error)) from None
+        found = found | Addresses.network(str(network))
     return found
 
 
@@ -340,7 +343,6 @@ class Exposure:
     families: list
     reachable: Addresses
     possibly: Addresses
-    widest: object = None  # the widest public block that reaches one endpoint: an ip_network, or None
     endpoint: Endpoint | None = None  # the endpoint the witness reaches
     target: object = None  # the address the witness comes from
     pieces: list = field(default_factory=list)
@@ -430,7 +432,6 @@ def exposure(tagged_rules, groups, question, prefix_lists=None, unresolved=(), r
         most = _summarise(at(True)[1])
     whole = bool(least.families) if bool(least.families) == bool(most.families) else None
     breach = _breach(least, tolerated)
-    widest = min((block for block, _endpoint in least.widest.values()), key=lambda block: block.prefixlen, default=None)
     if least.whole_endpoint is not None:
         endpoint = least.whole_endpoint
         block = least.widest.get(endpoint.version, (None, None))[0]
@@ -439,7 +440,7 @@ def exposure(tagged_rules, groups, question, prefix_lists=None, unresolved=(), r
         target, endpoint = breach[0].network_address, breach[1]
     else:
         target, endpoint = None, None
-    return Exposure(whole, least.families, least.reachable, most.reachable, widest, endpoint, target, least_pieces, most.anywhere,
+    return Exposure(whole, least.families, least.reachable, most.reachable, endpoint, target, least_pieces, most.anywhere,
                     breach[0] if breach else None, breach is None and _breach(most, tolerated) is not None)
 
 
@@ -516,7 +517,8 @@ def missing(group, question, most=True):
             flow = Flow(protocol=protocol, remote=_address(version, _first(family_part(box.dims[2], version))),
                         port=_first(box.dims[1]) if protocol in PORT_PROTOCOLS else None,
                         local=_address(version, _first(endpoint.local)) if _has_local(group.rules[question.direction]) else None,
-                        nic_type=endpoint.nic_type, remote_groups=frozenset())
+                        # Not accepted from any source port: any will do, and one given keeps source-port rules decidable.
+                        source_port=_first(FULL_PORTS), nic_type=endpoint.nic_type, remote_groups=frozenset())
             witness = _flow_view(question.direction, flow, group.evaluate(question.direction, flow))
     return not_reached, witness
 
@@ -616,7 +618,9 @@ class Check:
 
 
 SSH = Check('internet_ssh', 'SSH (tcp port 22) open to the whole internet', 'high', frozenset(('tcp',)), Intervals.of(22, 22), '4.3')
-RDP = Check('internet_rdp', 'RDP (tcp port 3389) open to the whole internet', 'high', frozenset(('tcp',)), Intervals.of(3389, 3389), '4.4')
+# CIS 4.4 names the port, not a protocol: RDP listens on tcp and, since RDP 8.0, on udp 3389 too.
+RDP = Check('internet_rdp', 'RDP (port 3389, tcp or udp) open to the whole internet', 'high', frozenset(('tcp', 'udp')),
+            Intervals.of(3389, 3389), '4.4')
 ALL_TRAFFIC = Check('internet_all_traffic', 'every protocol and port open to the whole internet', 'critical', PROTOCOL_UNIVERSE,
                     every_port_at_once=True)
 # Telnet, VNC and WinRM (HTTP and HTTPS), by their IANA service name registrations; 22 and 3389 have their own checks.
@@ -646,17 +650,23 @@ def _ports_text(ports):
 
 
 def _exposure_view(found):
+    by_family = dict((FAMILIES[version], str(widest_block(of_family(family_part(found.reachable, version), version))))
+                     for version in (4, 6) if family_part(found.reachable, version))
+    # The widest source of the family the finding is about: the breach's, the whole family's, else IPv4's, else IPv6's.
+    family = FAMILIES[found.breach.version] if found.breach is not None else FAMILIES[found.endpoint.version] if found.endpoint else None
+    widest = by_family.get(family) or by_family.get('ipv4') or by_family.get('ipv6')
     return dict(whole_internet=found.whole, families=[FAMILIES[version] for version in found.families],
-                reachable_from=cidrs(found.reachable), widest_source=str(found.widest) if found.widest else None,
+                reachable_from=cidrs(found.reachable), widest_source=widest, widest_sources=by_family,
                 may_reach_from=cidrs(found.possibly) if found.possibly != found.reachable else None)
 
 
 def run_check(check, group, tolerated=None):
     """The finding of one built-in check on one group, or None when it passes.
 
-    A port range is judged port by port (an open port is one finding), over the port intervals within which the
-    rules treat every port alike. ``tolerated`` ({'ipv4': n, 'ipv6': m}) also fails the check, at severity medium,
-    when a public block of a shorter prefix than n (m) reaches one endpoint.
+    Each protocol and each port is judged on its own, over the port intervals within which the rules treat every
+    port alike; the finding is the worst of them, and names every port that fails as badly. ``tolerated``
+    ({'ipv4': n, 'ipv6': m}) also fails the check, at severity medium, when a public block of a shorter prefix than n
+    (m) reaches one endpoint.
     """
     question = group.ask(Question('ingress', check.protocols, check.ports))
     if check.every_port_at_once:
@@ -667,50 +677,85 @@ def run_check(check, group, tolerated=None):
             return None
         candidates = [replace(question, remote=others.anywhere)]
     else:
-        # Cut where either extreme changes, so that each interval is judged alike at both.
-        pieces = group.accepted(question, most=True)
-        if depends_on_unresolved(group.rules['ingress'], group.unresolved, group.prefix_lists):
-            pieces = pieces + group.accepted(question, most=False)
-        candidates = [question.with_ports(ports) for ports in port_cuts(pieces, check.ports)]
-    worst = None
-    for candidate in candidates:
-        found = group.exposure(candidate, tolerated)
-        result = _check_finding(check, group, candidate, found, tolerated)
-        if result is not None and (worst is None or _rank(result) > _rank(worst)):
-            worst = result
+        candidates = []
+        for protocol in sorted(check.protocols):
+            part = replace(question, protocols=frozenset((protocol,)))
+            # Cut where either extreme changes, so that each interval is judged alike at both.
+            pieces = group.accepted(part, most=True)
+            if depends_on_unresolved(group.rules['ingress'], group.unresolved, group.prefix_lists):
+                pieces = pieces + group.accepted(part, most=False)
+            candidates.extend(part.with_ports(ports) for ports in port_cuts(pieces, check.ports))
+    results = [result for result in (_check_finding(check, group, candidate, group.exposure(candidate, tolerated), tolerated)
+                                     for candidate in candidates) if result is not None]
+    if not results:
+        return None
+    worst = max(results, key=_rank)
+    alike = [result for result in results if _rank(result) == _rank(worst)]
+    if len(alike) > 1:
+        worst = dict(worst, message='%s; also %s' % (worst['message'], ', '.join(result['what'] for result in alike if result is not worst)),
+                     rules=_merged_rules(result['rules'] for result in alike))
+    worst['open'] = [result['what'] for result in alike]
+    del worst['what']
     return worst
+
+
+def _merged_rules(lists):
+    merged = []
+    for rules in lists:
+        merged.extend(rule for rule in rules if rule not in merged)
+    return merged
 
 
 def _rank(finding):
     return (finding['status'] == 'fail', SEVERITIES.index(finding['severity']))
 
 
+def accepting_rules(group, question, remote):
+    """Every accept rule (as read) that accepts some flow of the question from ``remote`` at the extreme that accepts
+    least, in precedence order: not only the rules that decide those flows now, but those that would once these were
+    revoked, so that revoking them all closes the exposure."""
+    asked = replace(question, remote=question.remote & remote).boxes()
+    found = []
+    for group_id, rule, original in group.ordered(question.direction, False):
+        if rule.policy != 'accept' or not _may_meet(rule, question):
+            continue
+        cached = group.regions.get(id(rule))
+        region = cached[1] if cached else rule_region(rule, (), group.prefix_lists)
+        if any(mine.meets(theirs) for mine in asked for theirs in region) and (group_id, original) not in found:
+            found.append((group_id, original))
+    return found
+
+
 def _check_finding(check, group, question, found, tolerated):
-    what = '%s %s' % ('/'.join(sorted(check.protocols)) if not check.every_port_at_once else 'every protocol,',
-                      _ports_text(question.ports))
+    protocols = 'every protocol,' if check.every_port_at_once else '/'.join(sorted(question.protocols))
+    what = '%s %s' % (protocols, _ports_text(question.ports))
     breached = found.breach
-    if found.whole is None:
-        status, severity = 'undetermined', check.severity
-        message = 'whether the whole internet reaches %s depends on prefix lists that could not be read (%s)' % (
-            what, ', '.join(sorted(group.unresolved)))
-    elif found.whole:
+    unread = ', '.join(sorted(group.unresolved))
+    if found.whole:
         status, severity = 'fail', check.severity
         message = 'every address of %s reaches %s of one instance' % (' and '.join(WHOLE[version] for version in found.families), what)
     elif breached is not None:
         status, severity = 'fail', 'medium'
         message = 'the public block %s, wider than the tolerated /%d, reaches %s of one instance' % (
             breached, tolerated[FAMILIES[breached.version]], what)
+        if found.whole is None:
+            message += ' (whether the whole internet does depends on prefix lists that could not be read: %s)' % unread
+    elif found.whole is None:
+        status, severity = 'undetermined', check.severity
+        message = 'whether the whole internet reaches %s depends on prefix lists that could not be read (%s)' % (what, unread)
     elif found.breach_undetermined:
         status, severity = 'undetermined', 'medium'
         message = 'whether a public block wider than the tolerated prefix length reaches %s depends on prefix lists that could not ' \
-                  'be read (%s)' % (what, ', '.join(sorted(group.unresolved)))
+                  'be read (%s)' % (what, unread)
     else:
         return None
     deciders = found.endpoint.deciders() if found.endpoint is not None else []
+    rules = [decider for decider in deciders if decider != 'default']
+    if found.endpoint is not None:
+        rules += [item for item in accepting_rules(group, question, found.endpoint.full) if item not in rules]
     return dict(check=check.name, title=check.title, cis=check.cis, cis_source=CIS_SOURCE if check.cis else None, severity=severity,
-                status=status, direction='ingress', message=message + _change_text(deciders), exposure=_exposure_view(found),
-                rules=[rule_for_feedback(*decider) for decider in deciders if decider != 'default'],
-                decided_by_default='default' in deciders,
+                status=status, direction='ingress', message=message + _change_text(deciders), what=what, exposure=_exposure_view(found),
+                rules=[rule_for_feedback(*item) for item in rules], decided_by_default='default' in deciders,
                 witness=reaching_witness(group, question, found))
 
 
@@ -718,12 +763,18 @@ def _check_finding(check, group, question, found, tolerated):
 
 @dataclass(frozen=True)
 class Assertion:
-    """``forbid``: no flow of the question is accepted; ``require``: every flow of it is, at every local address."""
+    """``forbid``: no flow of the question is accepted; ``require``: every flow of it is, at every local address.
+    ``label`` names it uniquely (forbid[0]: its name), ``name`` as the user wrote it or a summary of the flows."""
 
     kind: str
+    label: str
     name: str
     question: Question
     severity: str = 'high'
+
+
+def _families(addresses):
+    return [version for version in (4, 6) if family_part(addresses, version)]
 
 
 def parse_assertion(kind, options, where):
@@ -738,11 +789,16 @@ def parse_assertion(kind, options, where):
     remote = parse_addresses(remote_values, where + 'remote') - parse_addresses(options.get('remote_except') or [], where + 'remote_except')
     if not remote:
         raise RuleError(where + 'remote_except', 'leaves no remote address of remote')
-    local = parse_addresses(options.get('local'), where + 'local') if options.get('local') else Addresses.everything()
+    local = parse_addresses(options['local'], where + 'local', internet=False) if options.get('local') else Addresses.everything()
+    question = Question(direction, protocols, ports, remote, local)
+    if not any(question.wanted(version) and family_part(local, version) for version in (4, 6)):
+        # Both ends of a flow are of one family, and ICMP and ICMPv6 each of their own: such an assertion holds no flow.
+        raise RuleError(where.rstrip('.'), 'remote (IPv%s), local (IPv%s) and protocol %s have no address family in common, so no flow '
+                        'is asked about' % ('/'.join(map(str, _families(remote))), '/'.join(map(str, _families(local))), options.get('protocol')))
     name = text_or_none(options.get('name')) or '%s %s %s %s %s' % (
         direction, options.get('protocol'), ','.join(str(port) for port in port_values) or 'any port', 'from' if direction == 'ingress' else 'to',
         ','.join(str(value) for value in remote_values) + (' except %s' % ','.join(options['remote_except']) if options.get('remote_except') else ''))
-    return Assertion(kind, name, Question(direction, protocols, ports, remote, local), options.get('severity') or 'high')
+    return Assertion(kind, '%s: %s' % (where.rstrip('.'), name), name, question, options.get('severity') or 'high')
 
 
 def run_assertion(assertion, group):
@@ -777,11 +833,16 @@ def run_assertion(assertion, group):
                         local=_address(version, _first(local)) if _has_local(rules) or question.local != Addresses.everything() else None,
                         source_port=_first(box.dims[4]), nic_type=sorted(box.dims[5])[0], remote_groups=frozenset())
             witness = _flow_view(question.direction, flow, group.evaluate(question.direction, flow))
-        message = ('%s is accepted from %s' % (assertion.name, ', '.join(cidrs(reaching)[:5]) + (' ...' if len(cidrs(reaching)) > 5 else ''))
+        preposition = 'from' if question.direction == 'ingress' else 'to'
+        blocks = cidrs(reaching)
+        message = ('%s is accepted %s %s' % (assertion.name, preposition, ', '.join(blocks[:5]) + (' ...' if len(blocks) > 5 else ''))
                    if status == 'fail' else 'whether %s is accepted depends on prefix lists that could not be read (%s)'
                    % (assertion.name, ', '.join(sorted(group.unresolved))))
+        message += _change_text(deciders)
+        if 'default' in deciders:
+            message += "; the group's default accepts %s traffic no rule drops: add a drop rule for it" % question.direction
         return dict(check='forbid', title='forbid: %s' % assertion.name, cis=None, cis_source=None, severity=assertion.severity,
-                    status=status, direction=question.direction, message=message + _change_text(deciders),
+                    status=status, direction=question.direction, message=message,
                     exposure=dict(reachable_from=cidrs(reaching)), rules=[rule_for_feedback(*decider) for decider in deciders if decider != 'default'],
                     decided_by_default='default' in deciders, witness=witness)
     not_reached, witness = missing(group, question, most=True)
@@ -794,7 +855,9 @@ def run_assertion(assertion, group):
             return None
         status = 'undetermined'
     blocked = witness['rule'] if witness and witness.get('rule') else None
-    message = ('%s is not accepted from %s' % (assertion.name, ', '.join(cidrs(not_reached)[:5]) + (' ...' if len(cidrs(not_reached)) > 5 else ''))
+    blocks = cidrs(not_reached)
+    message = ('%s is not accepted %s %s' % (assertion.name, 'from' if question.direction == 'ingress' else 'to',
+                                             ', '.join(blocks[:5]) + (' ...' if len(blocks) > 5 else ''))
                if status == 'fail' else 'whether %s is accepted depends on prefix lists that could not be read (%s)'
                % (assertion.name, ', '.join(sorted(group.unresolved))))
     if blocked:
@@ -809,23 +872,31 @@ def run_assertion(assertion, group):
 # --- hygiene ---------------------------------------------------------------------------------------------
 
 def ineffective_rules(group):
-    """Low-severity findings: rules that can never take effect (shadowed) or change no verdict (redundant)."""
+    """Low-severity findings: rules that can never take effect (shadowed) or change no verdict (redundant).
+
+    Revoking every shadowed rule at once changes no verdict (each is covered by rules of higher precedence, and what
+    covers a shadowed rule covers what it covered). Redundant rules are not so: two rules may each be redundant
+    because of the other. Findings say which by ``safe_to_remove``.
+    """
     out = []
     for direction_name in ('ingress', 'egress'):
         tagged = group.rules[direction_name]
         if not tagged:
             continue
         found = findings(direction_name, tagged, [group.context], group.prefix_lists or None)
-        by_id = dict((rule.security_group_rule_id, (gid, rule)) for gid, rule in tagged)
-        for kind, key, why in (('shadowed', 'covered_by', 'can never take effect: rules of higher precedence decide every flow it matches'),
-                               ('redundant', 'decided_anyway_by', 'is redundant: every flow it decides is decided the same way without it')):
+        # By ID and summary: rules of different identity have different summaries, and copies of one rule different IDs.
+        as_read = dict(((rule.security_group_rule_id, rule.summary()), (group_id, rule)) for group_id, rule in tagged)
+        for kind, key, why, safe in (
+                ('shadowed', 'covered_by', 'can never take effect: rules of higher precedence decide every flow it matches', True),
+                ('redundant', 'decided_anyway_by', 'is redundant: every flow it decides is decided the same way without it (revoke '
+                 'redundant rules one at a time, auditing again in between: two may each be redundant because of the other)', False)):
             for entry in found[kind]:
                 view = entry['rule']
-                tagged_rule = by_id.get(view['security_group_rule_id'])
+                tagged_rule = as_read.get((view['security_group_rule_id'], view['summary']))
                 others = '; '.join(item if isinstance(item, str) else item['summary'] for item in entry[key])
                 out.append(dict(check=HYGIENE, title='%s rule' % kind, cis=None, cis_source=None, severity='low', status='fail',
                                 direction=direction_name, message='%s %s (%s)' % (view['summary'], why, others),
-                                exposure=None, rules=[rule_for_feedback(*tagged_rule)] if tagged_rule else [],
+                                exposure=None, rules=[rule_for_feedback(*tagged_rule)] if tagged_rule else [], safe_to_remove=safe,
                                 decided_by_default=False, witness=None))
     return out
 
@@ -840,8 +911,7 @@ def audit_group(group, checks, assertions=(), hygiene=False, tolerated=None):
             results.append(finding)
     for assertion in assertions:
         finding = run_assertion(assertion, group)
-        label = '%s: %s' % (assertion.kind, assertion.name)
-        statuses[label] = finding['status'] if finding else 'pass'
+        statuses[assertion.label] = finding['status'] if finding else 'pass'
         if finding:
             results.append(finding)
     if hygiene:
