@@ -534,7 +534,7 @@ class AuditedGroup:
     rules: dict
     prefix_lists: dict = field(default_factory=dict)
     unresolved: tuple = ()
-    nic_types: frozenset = NIC_UNIVERSE
+    nic_types: frozenset = frozenset(('intranet',))  # a VPC group's; a classic network group's instances have both
     regions: dict = field(default_factory=dict)
     tables: dict = field(default_factory=dict)
     orders: dict = field(default_factory=dict)
@@ -543,9 +543,13 @@ class AuditedGroup:
     def group_id(self):
         return self.context.security_group_id
 
-    def ask(self, question):
-        """The question about this group's instances: only the NIC types they have."""
-        return replace(question, nic_types=self.nic_types)
+    def ask(self, question, from_internet=False):
+        """The question about this group's instances: only the NIC types they have, and for traffic from the internet
+        only the one it arrives on (a classic network instance's internet NIC; a VPC instance has one NIC type)."""
+        nic_types = self.nic_types
+        if from_internet and len(nic_types) > 1:
+            nic_types = frozenset(('internet',))
+        return replace(question, nic_types=nic_types)
 
     def ordered(self, direction_name, most):
         """The rules of a direction at one extreme, in precedence order (sorted once)."""
@@ -556,7 +560,7 @@ class AuditedGroup:
         return self.orders[key]
 
     def accepted(self, question, most=False):
-        question = self.ask(question)
+        question = replace(question, nic_types=question.nic_types & self.nic_types)
         return accepted(self.rules[question.direction], [self.context], question, self.prefix_lists, self.unresolved, most, self.regions,
                         self.ordered(question.direction, most))
 
@@ -580,7 +584,7 @@ class AuditedGroup:
         return verdict
 
     def exposure(self, question, tolerated=None):
-        question = self.ask(question)
+        question = replace(question, nic_types=question.nic_types & self.nic_types)
         return exposure(self.rules[question.direction], [self.context], question, self.prefix_lists, self.unresolved, self.regions,
                         tolerated, self.ordered)
 
@@ -668,7 +672,7 @@ def run_check(check, group, tolerated=None):
     ({'ipv4': n, 'ipv6': m}) also fails the check, at severity medium, when a public block of a shorter prefix than n
     (m) reaches one endpoint.
     """
-    question = group.ask(Question('ingress', check.protocols, check.ports))
+    question = group.ask(Question('ingress', check.protocols, check.ports), from_internet=True)
     if check.every_port_at_once:
         # Only rules of protocol all match the protocols no rule can name; no address they leave out can reach
         # every protocol, so the whole question is asked of what they let in (fewer boxes, the same answer).

@@ -77,16 +77,40 @@ class Settings:
     regions: list
 
 
-def account_credentials(entry):
-    """The credential options an element of ``accounts`` replaces: all source options when it names a source, all
-    role options when it names a role."""
+def account_credentials(entry, params):
+    """The credential options an element of ``accounts`` replaces.
+
+    An element that names a source of credentials replaces every source option of the task, and the task's role
+    too: its own keys, profile or instance role are another identity, which assumes a role only when the element
+    says so. A profile named without a file is read from the task's ``shared_credentials_file``. An element that
+    names a role replaces the task's role.
+    """
     replaced = {}
     if any(entry.get(option) is not None for option in ACCOUNT_SOURCE_OPTIONS):
         replaced.update((option, entry.get(option)) for option in ACCOUNT_SOURCE_OPTIONS)
+        if entry.get('profile') is not None and entry.get('shared_credentials_file') is None:
+            replaced['shared_credentials_file'] = params.get('shared_credentials_file')
+        replaced.update((option, None) for option in ACCOUNT_ROLE_OPTIONS)
+        replaced['assume_role'] = None
     if any(entry.get(option) is not None for option in ACCOUNT_ROLE_OPTIONS):
         replaced.update((option, entry.get(option)) for option in ACCOUNT_ROLE_OPTIONS)
         replaced['assume_role'] = None
     return replaced
+
+
+def tag_filters(tags):
+    """Tag.N.Key / Tag.N.Value of DescribeSecurityGroups for the ``tags`` option: a value as the console shows it
+    (YAML's true is 'true', not Python's 'True'), and a key without a value (null) matches any value."""
+    query = {}
+    for index, (key, value) in enumerate(sorted((tags or {}).items(), key=lambda item: str(item[0])), start=1):
+        if not text_or_none(key):
+            raise RuleError('tags', 'a key is empty; give tag keys and values to select groups by')
+        query['Tag.%d.Key' % index] = str(key)
+        if value is not None:
+            query['Tag.%d.Value' % index] = str(value).lower() if isinstance(value, bool) else str(value)
+    if len(tags or {}) > _group_model.MAX_TAGS:
+        raise RuleError('tags', '%d tags given; DescribeSecurityGroups filters by at most %d' % (len(tags), _group_model.MAX_TAGS))
+    return query
 
 
 def without_unused_sts_endpoint(params):
@@ -101,8 +125,9 @@ def parse_settings(params):
     """Settings from the module's options; RuleError names the option at fault."""
     checks = list(dict.fromkeys(params['checks']))
     admin_ports = _audit.parse_ports(params['remote_admin_ports'], 'remote_admin_ports')
-    if not admin_ports:
+    if not admin_ports and 'internet_remote_admin' in checks:
         raise RuleError('remote_admin_ports', 'is empty; give ports such as 23 or 5985-5986, or leave internet_remote_admin out of checks')
+    tag_filters(params['tags'])
     tolerated = params['tolerated_prefix_length']
     if tolerated is not None:
         for family, most in (('ipv4', 32), ('ipv6', 128)):
@@ -128,7 +153,7 @@ def parse_settings(params):
             if name is None or name in names:
                 raise RuleError('accounts[%d].name' % index, 'must be a non-empty name no other element of accounts has')
             names.add(name)
-            replaced = account_credentials(entry)
+            replaced = account_credentials(entry, params)
             replaced['sts_endpoint'] = without_unused_sts_endpoint(dict(params, **replaced))['sts_endpoint']
             try:
                 _credentials.credential_plan(dict(params, **replaced))
@@ -164,6 +189,14 @@ def _where(finding):
     account = '%s/' % finding['account'] if finding.get('account') else ''
     name = ' (%s)' % finding['security_group_name'] if finding.get('security_group_name') else ''
     return '%s%s %s%s' % (account, finding['region'], finding['security_group_id'], name)
+
+
+def unreadable_label(entry):
+    """'prefix list pl-x in cn-hangzhou', 'scope prod/cn-shanghai', ..."""
+    where = '/'.join(part for part in (entry.get('account'), entry.get('region')) if part)
+    if entry['kind'] == 'scope':
+        return 'account and region %s' % where
+    return '%s %s%s' % (entry['kind'].replace('_', ' '), entry['id'], ' in %s' % where if where else '')
 
 
 def gate_message(failing, fail_on):
@@ -233,6 +266,11 @@ class Report:
 
 class SecurityGroupAuditModule(AlicloudEcsModule):
 
+    def check_region(self):
+        # With regions, region is not used, and may be blank (ALIBABA_CLOUD_REGION_ID='').
+        if not self.module.params['regions']:
+            super().check_region()
+
     def credential_plan(self):
         if self._credential_plan is None and self.module.params['accounts']:
             try:
@@ -255,8 +293,15 @@ class SecurityGroupAuditModule(AlicloudEcsModule):
         filters = {}
         if params['vpc_id']:
             filters['VpcId'] = params['vpc_id'].strip()
-        filters.update(_group_model.tag_query(params['tags']))
+        filters.update(tag_filters(params['tags']))
         return filters
+
+    def list_scope(self, scope):
+        """(the scope's groups, None), or ([], the ApiError) when the scope cannot be listed."""
+        try:
+            return self.list_groups(scope), None
+        except ApiError as error:
+            return [], error
 
     def list_groups(self, scope):
         """The DescribeSecurityGroups entries of the scope's groups the task selects, each once, in listing order."""
@@ -300,8 +345,16 @@ class SecurityGroupAuditModule(AlicloudEcsModule):
             self.module.fail_json(msg=str(error))
         report = Report()
         with ThreadPoolExecutor(max_workers=params['max_concurrency']) as pool:
-            listings = list(pool.map(self.list_groups, scopes))
-            jobs = [(scope, item) for scope, items in zip(scopes, listings) for item in items]
+            listings = list(pool.map(self.list_scope, scopes))
+            refused = [(scope, error) for scope, (_items, error) in zip(scopes, listings) if error is not None]
+            if len(refused) == len(scopes):
+                # Nothing could be listed: most likely the credentials or the region, which the error names.
+                raise refused[0][1]
+            for scope, error in refused:
+                report.unreadable.append(dict(account=scope.account, region=scope.region, kind='scope', id=None, error=error.as_dict()))
+                self.module.warn('%s%s: %s; the other accounts and regions were audited' % (
+                    '%s/' % scope.account if scope.account else '', scope.region, error.describe()))
+            jobs = [(scope, item) for scope, (items, _error) in zip(scopes, listings) for item in items]
             lists = PrefixLists()
             # Reads come back in order while the pool goes on reading: each group is audited as soon as its read is
             # in, so that the checks' CPU time overlaps the reads still waiting on the network.
@@ -317,10 +370,9 @@ class SecurityGroupAuditModule(AlicloudEcsModule):
     def finish(self, settings, scopes, jobs, report):
         params = self.module.params
         findings, groups, unreadable = report.findings, report.groups, report.unreadable
-        missing = self.missing_ids(jobs)
-        for group_id in missing:
-            unreadable.append(dict(account=None, region=None, kind='security_group', id=group_id,
-                                   error=dict(code='NotFound', message='no account and region of the audit lists this group')))
+        unreadable.extend(self.not_found(jobs))
+        if not groups:
+            self.module.warn('no security group was audited: no account and region listed one that the task selects')
         findings.sort(key=lambda finding: (-severity_rank(finding['severity']), finding['account'] or '', finding['region'],
                                            finding['security_group_id'], finding['check']))
         summary = dict(
@@ -337,17 +389,27 @@ class SecurityGroupAuditModule(AlicloudEcsModule):
         if failing:
             self.module.fail_json(msg=gate_message(failing, params['fail_on']), request_ids=self.request_ids, **self.result)
         if params['fail_on_unreadable'] and (unreadable or summary['undetermined']):
-            parts = ['%s %s%s: %s' % (entry['kind'].replace('_', ' '), entry['id'], ' in %s' % entry['region'] if entry.get('region') else '',
-                                      entry['error'].get('code')) for entry in unreadable[:GATE_LINES]]
+            parts = ['%s: %s' % (unreadable_label(entry), entry['error'].get('code')) for entry in unreadable[:GATE_LINES]]
             if summary['undetermined']:
                 parts.append('%d check%s undetermined' % (summary['undetermined'], '' if summary['undetermined'] == 1 else 's'))
             self.module.fail_json(msg='fail_on_unreadable: the audit could not decide everything: %s' % '; '.join(parts),
                                   request_ids=self.request_ids, **self.result)
 
-    def missing_ids(self, jobs):
-        asked = [item.strip() for item in self.module.params['security_group_ids'] or []]
-        listed = set(item.get('SecurityGroupId') for _scope, item in jobs)
-        return [group_id for group_id in dict.fromkeys(asked) if group_id not in listed]
+    def not_found(self, jobs):
+        """Unreadable entries for the groups asked for by ID or name that no scope listed."""
+        params = self.module.params
+        filtered = ' with the vpc_id and tags given' if params['vpc_id'] or params['tags'] else ''
+        listed_ids = set(item.get('SecurityGroupId') for _scope, item in jobs)
+        listed_names = set(item.get('SecurityGroupName') for _scope, item in jobs)
+        entries = []
+        for kind, asked, listed in (('security_group', params['security_group_ids'], listed_ids),
+                                    ('security_group_name', params['security_group_names'], listed_names)):
+            for value in dict.fromkeys(item.strip() for item in asked or []):
+                if value not in listed:
+                    entries.append(dict(account=None, region=None, kind=kind, id=value, error=dict(
+                        code='NotFound', message='no account and region of the audit lists it%s' % filtered, http_status=None,
+                        request_id=None, action='DescribeSecurityGroups')))
+        return entries
 
 
 def run_security_group_audit_module(module_class):

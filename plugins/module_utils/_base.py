@@ -232,6 +232,7 @@ class AlicloudEcsModule:
         self._retry_lock = threading.Lock()
         self._client = None
         self._credential_plan = None
+        self._credential_clients = {}
         self._read_back_budget = None
         missing = missing_packages()
         if missing:
@@ -256,7 +257,7 @@ class AlicloudEcsModule:
             # Roles, profiles and the default chain (environment, files, instance role, OIDC) are the credentials
             # library's: it fetches, caches and refreshes what they yield.
             try:
-                config.credential = _credentials.build_credential_client(plan, sdk)
+                config.credential = self._credential_client(plan, sdk)
             except Exception as exc:  # pylint: disable=broad-except
                 # The providers check their own settings (an instance role with the metadata service switched off,
                 # an unreadable file); say which credentials could not be used, and why.
@@ -271,6 +272,13 @@ class AlicloudEcsModule:
             config.protocol = 'https'
             config.endpoint = sdk.Utils.get_endpoint_rules('ecs', params['region'], 'regional', '', '')
         return sdk.OpenApiClient(config)
+
+    def _credential_client(self, plan, sdk):
+        """One credentials client per plan: clients of several regions with the same credentials share what it fetches
+        (an assumed role's session), instead of asking STS once per region."""
+        if plan not in self._credential_clients:
+            self._credential_clients[plan] = _credentials.build_credential_client(plan, sdk)
+        return self._credential_clients[plan]
 
     def credential_plan(self):
         """The credentials the options ask for; conflicting options fail here, naming them, before any call."""
@@ -383,14 +391,17 @@ class AlicloudEcsModule:
     def check_common_options(self):
         """Refuse, before any call, a blank region and negative budgets (a variable that resolved to '' or -1)."""
         params = self.module.params
-        if not str(params['region']).strip():
-            self.module.fail_json(msg='region: is empty; give a region ID such as cn-hangzhou (or set ALIBABA_CLOUD_REGION_ID)')
+        self.check_region()
         for option in NON_NEGATIVE_OPTIONS:
             if params.get(option) is not None and params[option] < 0:
                 self.module.fail_json(msg='%s: must be 0 or more (got %d)' % (option, params[option]))
         if params['retry_backoff'] <= 0:
             # Without a pause, retries within retry_timeout would hammer a throttled API.
             self.module.fail_json(msg='retry_backoff: must be more than 0 seconds (got %s)' % params['retry_backoff'])
+
+    def check_region(self):
+        if not str(self.module.params['region']).strip():
+            self.module.fail_json(msg='region: is empty; give a region ID such as cn-hangzhou (or set ALIBABA_CLOUD_REGION_ID)')
 
     @property
     def wait_seconds(self):

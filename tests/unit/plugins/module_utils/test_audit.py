@@ -32,7 +32,7 @@ def rule(direction=INGRESS, nic_type=None, **options):
     return replace(made, nic_type=nic_type) if nic_type else made
 
 
-def group(rules, group_type='normal', prefix_lists=None, unresolved=(), egress=(), nic_types=NICS):
+def group(rules, group_type='normal', prefix_lists=None, unresolved=(), egress=(), nic_types=('intranet',)):
     return au.AuditedGroup(context=CONTEXTS[group_type], rules={'ingress': [(GROUP_ID, item) for item in rules],
                                                                 'egress': [(GROUP_ID, item) for item in egress]},
                            prefix_lists=dict(prefix_lists or {}), unresolved=tuple(unresolved), nic_types=frozenset(nic_types))
@@ -190,10 +190,12 @@ REFERENCE_CHECKS = {
 }
 
 
-def reference_check(name, tagged_rules, context, prefix_lists, tolerated=None, nics=NICS):
+def reference_check(name, tagged_rules, context, prefix_lists, tolerated=None, nics=('intranet',)):
     """('pass', None) or ('fail', severity): whether for some port asked on its own, some endpoint is reached by
     every address of a family (the check's severity), or by a public block wider than tolerated (medium)."""
     check, protocols, ports, each_port = REFERENCE_CHECKS[name]
+    # Traffic from the internet reaches a classic network instance (both NIC types) on its internet NIC only.
+    nics = ('internet',) if len(nics) > 1 else nics
     reference = Reference('ingress', tagged_rules, context, prefix_lists, ports=ports, nics=nics)
     port_groups = [[cell] for cell in reference.ports if inside(cell, ports)] if each_port else [ports]
     protocol_groups = [{protocol} for protocol in sorted(protocols)] if each_port else [protocols]
@@ -246,7 +248,7 @@ def assertion_domain(options):
     return options.get('direction') or 'ingress', protocols, ports, remote, options.get('remote_except') or [], options.get('local')
 
 
-def reference_assertion(kind, options, tagged_rules, context, prefix_lists, nics=NICS):
+def reference_assertion(kind, options, tagged_rules, context, prefix_lists, nics=('intranet',)):
     """'fail' or 'pass': forbid fails when some flow of the question is accepted; require when some flow (at some
     local address and NIC type) is accepted for no source port."""
     direction_name, protocols, ports, remote, remote_except, local = assertion_domain(options)
@@ -365,7 +367,7 @@ def test_a_check_fails_at_medium_when_a_public_block_wider_than_tolerated_reache
     # Rules of the tolerated family only: see test_a_tolerance_of_one_family_is_not_hidden_by_a_wider_block_of_the_other.
     tolerated = data.draw(st.sampled_from([{'ipv4': 2}, {'ipv4': 8}, {'ipv4': 25}, {'ipv6': 4}]), label='tolerated')
     rules = draw_rules(data, lists=['pl-office', 'pl-empty'], peers=('v4', 'v4', 'group', 'list') if 'ipv4' in tolerated else ('v6', 'group'))
-    expected = reference_check(name, rules, CONTEXTS['normal'], PREFIX_LISTS, tolerated)
+    expected = reference_check(name, rules, CONTEXTS['normal'], PREFIX_LISTS, tolerated, nics=NICS)
     finding = au.run_check(REFERENCE_CHECKS[name][0], audited(rules, 'normal'), tolerated)
     assert status_of(finding) == expected, [item.summary() for _group_id, item in rules]
     if finding is not None:
@@ -583,8 +585,10 @@ def test_the_remote_admin_ports_are_judged_one_port_at_a_time():
 
 def test_a_rule_for_the_internet_nic_reaches_an_endpoint_of_that_nic():
     # A classic group: the internet NIC has its own rules; every address reaches it though the intranet NIC is closed.
-    finding = au.run_check(au.SSH, group([ssh(source_cidr_ip='0.0.0.0/0', nic_type='internet')]))
+    finding = au.run_check(au.SSH, group([ssh(source_cidr_ip='0.0.0.0/0', nic_type='internet')], nic_types=NICS))
     assert status_of(finding) == ('fail', au.SSH.severity) and finding['witness']['nic_type'] == 'internet'
+    # Traffic from the internet does not arrive on a classic instance's intranet NIC, whatever its rules say.
+    assert au.run_check(au.SSH, group([ssh(source_cidr_ip='0.0.0.0/0', nic_type='intranet')], nic_types=NICS)) is None
 
 
 def test_a_source_port_restriction_does_not_hide_an_open_port():
@@ -817,7 +821,7 @@ def test_hygiene_names_each_rule_itself_and_only_shadowed_rules_are_safe_to_revo
     kept = [item for item in [first, second, inner, web] if item.to_dict() not in safe]
     # Revoking those keeps SSH from 10.0.0.0/8 (on the intranet NIC, the one a VPC instance has).
     require = au.parse_assertion('require', dict(protocol='tcp', ports=['22'], remote=['10.0.0.0/8']), 'require[0].')
-    assert au.run_assertion(require, replace(group(kept), nic_types=frozenset(('intranet',)))) is None
+    assert au.run_assertion(require, group(kept)) is None
 
 
 def test_a_finding_names_every_rule_that_lets_the_flows_in_so_that_revoking_them_closes_it():

@@ -14,7 +14,7 @@ from ansible_collections.alicloud.ecs.plugins.module_utils._values import RuleEr
 
 def params(**given):
     base = dict(checks=list(_audit.DEFAULT_CHECKS), remote_admin_ports=list(_audit.DEFAULT_REMOTE_ADMIN_PORTS), tolerated_prefix_length=None,
-                forbid=None, require=None, regions=None, region='cn-hangzhou', accounts=None, security_group_ids=None,
+                forbid=None, require=None, regions=None, tags=None, region='cn-hangzhou', accounts=None, security_group_ids=None,
                 security_group_names=None, vpc_id=None, max_concurrency=8, access_key_id='id', access_key_secret='secret',
                 security_token=None, profile=None, shared_credentials_file=None, ecs_role_name=None, assume_role_arn=None,
                 assume_role_session_name=None, assume_role_session_expiration=None, assume_role_policy=None, assume_role_external_id=None,
@@ -28,13 +28,27 @@ def test_without_regions_the_task_region_is_audited_and_regions_replace_it():
     assert _audit_module.parse_settings(params(regions=['cn-shanghai', 'cn-hangzhou', 'cn-shanghai'])).regions == ['cn-shanghai', 'cn-hangzhou']
 
 
-def test_an_account_that_assumes_a_role_keeps_the_task_keys_and_one_with_keys_replaces_every_source():
-    role = _audit_module.account_credentials(dict(name='prod', assume_role_arn='acs:ram::1:role/audit'))
+def test_an_account_that_assumes_a_role_keeps_the_task_keys_and_one_with_keys_replaces_every_source_and_the_role():
+    task = params(assume_role_arn='acs:ram::9:role/task', shared_credentials_file='/ci/credentials.ini')
+    role = _audit_module.account_credentials(dict(name='prod', assume_role_arn='acs:ram::1:role/audit'), task)
     assert role['assume_role_arn'] == 'acs:ram::1:role/audit' and 'access_key_id' not in role and role['assume_role'] is None
-    keys = _audit_module.account_credentials(dict(name='dev', access_key_id='other', access_key_secret='s'))
+    keys = _audit_module.account_credentials(dict(name='dev', access_key_id='other', access_key_secret='s'), task)
     assert keys['access_key_id'] == 'other' and keys['profile'] is None and keys['security_token'] is None
-    assert 'assume_role_arn' not in keys
-    assert _audit_module.account_credentials(dict(name='same')) == {}
+    # Its own keys are another identity: the task's role is not assumed with them.
+    assert keys['assume_role_arn'] is None and keys['assume_role'] is None
+    # A profile is read from the task's credentials file unless the element names another.
+    profile = _audit_module.account_credentials(dict(name='ops', profile='ops'), task)
+    assert profile['shared_credentials_file'] == '/ci/credentials.ini' and profile['access_key_id'] is None
+    assert _audit_module.account_credentials(dict(name='same'), task) == {}
+
+
+@pytest.mark.parametrize('tags, query', [
+    (dict(team='web'), {'Tag.1.Key': 'team', 'Tag.1.Value': 'web'}),
+    ({'sae.do.not.delete': True}, {'Tag.1.Key': 'sae.do.not.delete', 'Tag.1.Value': 'true'}),
+    (dict(team=None, env=3), {'Tag.1.Key': 'env', 'Tag.1.Value': '3', 'Tag.2.Key': 'team'}),
+])
+def test_tag_filters_send_values_as_the_console_shows_them_and_a_null_value_matches_any(tags, query):
+    assert _audit_module.tag_filters(tags) == query
 
 
 def test_accounts_clash_is_named_with_the_element_before_any_call():
