@@ -21,12 +21,14 @@ description:
     priority and the drop that wins a tie at equal priority are all decided as ECS decides them, so such groups are neither
     missed nor falsely reported.
   - Traffic from the internet comes from addresses, not from members of a security group, so rules whose source is a group
-    and the inner access policy do not let it in.
+    and the inner access policy do not let it in. It arrives on the internet NIC of a classic network instance, and on
+    the only NIC type a VPC instance has.
   - A prefix list that cannot be read is never guessed. When the answer depends on its entries, the check is
     C(undetermined) and the list is listed in RV(unreadable).
-  - Each finding names the group, the check, the rules that let the traffic in (in the form the rule modules take, so that
-    a remediation task can pass them with O(alicloud.ecs.security_group_ingress#module:state=absent)) and one witness flow
-    that the flow evaluator of M(alicloud.ecs.security_group_flow_info) confirms.
+  - Each finding names the group, the check, every rule that lets the traffic in (in the form the rule modules take, so
+    that a remediation task can pass them with O(alicloud.ecs.security_group_ingress#module:state=absent) and close the
+    exposure in one run) and one witness flow that the flow evaluator of M(alicloud.ecs.security_group_flow_info)
+    confirms.
   - O(forbid) and O(require) state a team's own policy as flows, for example nothing reaches port 5432 from outside
     C(10.0.0.0/8).
   - O(fail_on) turns the audit into a gate; without it the task reports and succeeds.
@@ -120,17 +122,19 @@ options:
     type: str
   tags:
     description:
-      - Only groups that carry all these tags (key and value).
+      - Only groups that carry all these tags. A value of V(null) matches any value of the key; V(true) and V(false)
+        match the text C(true) and C(false).
     type: dict
   checks:
     description:
       - The built-in checks to run.
       - V(internet_ssh) - no group lets the whole internet reach tcp port 22 (CIS 4.3).
-      - V(internet_rdp) - no group lets the whole internet reach tcp port 3389 (CIS 4.4).
+      - V(internet_rdp) - no group lets the whole internet reach port 3389, tcp or udp (CIS 4.4).
       - V(internet_remote_admin) - no group lets the whole internet reach a port of O(remote_admin_ports).
       - V(internet_all_traffic) - no group lets the whole internet reach every protocol and every port of one instance.
       - V(ineffective_rules) - rules that can never take effect (shadowed) or change no verdict (redundant), at severity
-        C(low); a hygiene check, not run by default.
+        C(low); a hygiene check, not run by default. Shadowed rules may be revoked together; redundant ones one at a
+        time (two rules may each be redundant because of the other), see RV(findings[].safe_to_remove).
     type: list
     elements: str
     choices: [internet_ssh, internet_rdp, internet_remote_admin, internet_all_traffic, ineffective_rules]
@@ -215,14 +219,17 @@ options:
     choices: [none, any, low, medium, high, critical]
   fail_on_unreadable:
     description:
-      - Fail the task when a group or a prefix list could not be read, a group ID was not found, or a check is
-        C(undetermined). By default these are reported in RV(unreadable) and RV(summary) and the task goes on.
+      - Fail the task when an account and region could not be listed, a group or a prefix list could not be read, a group
+        asked for by ID or name was not found, or a check is C(undetermined). By default these are reported in
+        RV(unreadable) and RV(summary) and the task goes on; it fails only when no account and region at all can be
+        listed.
     type: bool
     default: false
   max_concurrency:
     description:
-      - How many API reads run at once (1 to 32). Each read keeps to the task's retry budget (O(retry_timeout)), so
-        throttling slows the audit down rather than failing it.
+      - How many API reads run at once (1 to 32). Each call is retried within O(retry_timeout) when throttled, so
+        throttling slows the audit down rather than failing it. Prefix lists are read, once each per account and
+        region, by the task itself as the groups that use them come in.
     type: int
     default: 8
 notes:
@@ -230,6 +237,8 @@ notes:
     internet, and reports such rules only in V(ineffective_rules) when they never take effect.
   - The checks are about one group at a time. An instance in several groups is governed by their rules together; use
     M(alicloud.ecs.security_group_flow_info) with the groups of one instance to evaluate them as one list.
+  - With O(endpoint), every region of O(regions) is reached through that endpoint; leave it out to audit several regions
+    through their public regional endpoints.
 seealso:
   - module: alicloud.ecs.security_group_flow_info
   - module: alicloud.ecs.security_group_ingress
@@ -313,6 +322,15 @@ findings:
     status:
       description: C(fail), or C(undetermined) when unreadable prefix lists decide the answer.
       type: str
+    open:
+      description: For the built-in checks, every protocol and port that fails as badly as the finding says (C(tcp port 23)).
+      type: list
+      elements: str
+    safe_to_remove:
+      description:
+        - For V(ineffective_rules) findings, whether the rule may be revoked together with the other such rules (true for
+          shadowed rules); revoke redundant rules one at a time, auditing again in between.
+      type: bool
     direction:
       description: The direction of the flows, C(ingress) or C(egress); the rule module to pass RV(findings[].rules) to.
       type: str
@@ -323,13 +341,14 @@ findings:
       description:
         - For the built-in checks, C(whole_internet) (true, false or null when undetermined), C(families) (C(ipv4), C(ipv6)
           whose every address reaches one instance), C(reachable_from) (the public CIDR blocks that reach one instance),
-          C(widest_source) and C(may_reach_from) (what unreadable prefix lists could add, when they matter).
+          C(widest_sources) (the widest of them per family), C(widest_source) (that of the family the finding is about)
+          and C(may_reach_from) (what unreadable prefix lists could add, when they matter).
         - For O(forbid), C(reachable_from) (every address that reaches, public or not); for O(require), C(not_reached_from).
       type: dict
     rules:
       description:
-        - The rules that accept the flows, each in the form the rule modules take (its direction's option names,
-          C(security_group_rule_id) included).
+        - Every rule that accepts the flows, those that decide them now first, each in the form the rule modules take
+          (its direction's option names, C(security_group_rule_id) included); revoking them all closes the exposure.
       type: list
       elements: dict
     decided_by_default:
@@ -345,14 +364,16 @@ groups:
   description:
     - Every group audited, with C(account), C(region), C(security_group_id), C(security_group_name), C(vpc_id),
       C(security_group_type), C(inner_access_policy), C(rule_count), C(status) (C(pass), C(fail), C(undetermined) or
-      C(unreadable)), C(checks) (the status of each check) and C(prefix_lists) (C(resolved), C(unresolved)).
+      C(unreadable)), C(checks) (the status of each check, and of each assertion under its index and name, C(forbid[0]) then its name) and
+      C(prefix_lists) (C(resolved), C(unresolved)).
   returned: success, and when O(fail_on) fails the task
   type: list
   elements: dict
 unreadable:
   description:
-    - What could not be read, each with C(kind) (C(security_group) or C(prefix_list)), C(id), C(account), C(region) and
-      C(error) (the API's C(code), C(message), C(http_status) and C(request_id)).
+    - What could not be read, each with C(kind) (C(scope) for an account and region that could not be listed,
+      C(security_group), C(security_group_name) or C(prefix_list)), C(id), C(account), C(region) and C(error) (the API's
+      C(code), C(message), C(http_status) and C(request_id); C(NotFound) for a group asked for that no scope lists).
   returned: success
   type: list
   elements: dict
