@@ -2,7 +2,9 @@
 #
 #   make reliability   faults, concurrency, bad input, secrets, emulator robustness and the demo (part of make test)
 #   make bench         the performance benchmark of the rule modules, security_group and assume-role (bench.py), then
-#                      the CPU benchmark of the flow analysis (bench_analysis.py); prints tables (not part of make test)
+#                      the CPU benchmark of the flow analysis (bench_analysis.py), then the benchmark of
+#                      security_group_audit over estates of up to 1,000 groups (bench_audit.py); prints tables (not
+#                      part of make test)
 
 .PHONY: reliability bench
 
@@ -21,11 +23,14 @@ reliability: venv stage
 	$(call run_pytest,tests/reliability,-rA)
 	$(end)
 
-# Both scripts take --repeat, so BENCH_ARGS="--repeat 3" applies to both. bench_analysis.py imports the staged
-# collection from build/ itself and talks to nobody.
+# All three scripts take --repeat, so BENCH_ARGS="--repeat 3" applies to each (without it: 5 runs for bench.py and
+# bench_analysis.py, 3 for bench_audit.py, whose serial 1,000-group run takes a minute and runs once in any case).
+# bench_analysis.py imports the staged collection from build/ itself and talks to nobody; bench_audit.py starts
+# emulators of its own and runs the staged collection from build/.
 bench: venv stage
 	@$(begin)
 	cd "$(ROOT)"
 	$(NOPROXY) PYTHONPATH="$(ROOT)/tests/emulator" "$(PY)" tests/benchmark/bench.py $(BENCH_ARGS)
 	"$(PY)" tests/benchmark/bench_analysis.py $(BENCH_ARGS)
+	$(NOPROXY) PYTHONPATH="$(ROOT)/tests/emulator" "$(PY)" tests/benchmark/bench_audit.py $(BENCH_ARGS)
 	$(end)
