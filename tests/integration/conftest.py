@@ -43,6 +43,8 @@ class PlaybookRunner:
     def __init__(self, emulator, workdir):
         self.emulator = emulator
         self.workdir = Path(workdir)
+        # task() writes its one-task playbooks here, whether or not collections_root made the directory.
+        self.workdir.mkdir(parents=True, exist_ok=True)
         self.collections = collections_root(self.workdir / 'collections')
         self.count = 0
 
