@@ -138,9 +138,40 @@ CATALOGUE = {
     'InternalError#sts': (500, 'STS Server Internal Error happened, please send the RequestId to us.'),
     # document (STS common errors page): a temporary key without its token; the status is assumed
     'MissingSecurityToken': (400, 'SecurityToken is mandatory for this action.'),
-    # assumed: DescribePrefixListAttributes without PrefixListId (its document lists only the NotFound codes)
+    # assumed: DescribePrefixListAttributes without PrefixListId (its document lists only the NotFound codes); the
+    # other prefix list actions say the same, and the port range list actions the same of PortRangeListId
     'MissingParameter.PrefixListId': (
         400, 'The input parameter "PrefixListId" that is mandatory for processing this request is not supplied.'),
+    'MissingParameter.PortRangeListId': (
+        400, 'The input parameter "PortRangeListId" that is mandatory for processing this request is not supplied.'),
+    # document (CreatePrefixList, ModifyPrefixList, DeletePrefixList, DescribePrefixLists); `%s` is filled per case
+    'MissingParameter': (400, '%s'),
+    'InvalidParameter': (400, '%s'),
+    'InvalidParameter.AddressFamily': (400, 'The parameter AddressFamily should be IPv4 or IPv6.'),
+    'InvalidParameter.PrefixListName': (400, 'The parameter PrefixListName is not valid.'),
+    'InvalidDescription.Malformed#prefix_list': (400, 'The specified Description is wrongly formed.'),
+    'InvalidParameter.CidrMalformed': (400, '%s'),
+    'InvalidParameter.CidrDuplicated': (400, '%s'),
+    'LimitExceed.Entry': (400, 'The number of entries added or removed exceeds the limit.'),
+    'LimitExceed.MaxEntries': (400, 'The number of entries exceeds the MaxEntries of the specified prefix list.'),
+    'LimitExceed.PrefixListPerRegion': (404, 'The number of prefix lists in the region exceeds the limit.'),
+    'NotAllowed.AssociationExist': (400, 'The specified prefix list has associated resources.'),
+    'LimitExceed.PrefixListId': (400, 'The specified number of PrefixListId exceeds the limit.'),
+    # document (CreatePortRangeList, ModifyPortRangeList, DeletePortRangeList, DescribePortRangeLists,
+    # DescribePortRangeListEntries, DescribePortRangeListAssociations); the typo is the document's
+    'InvalidParam.Entry': (400, 'The specified parameter Entry is not valid.'),
+    'InvalidOperation.MaxEntriesCountExceed': (400, 'The specified MaxEntries exceeded the upper limit.'),
+    'InvalidOperation.EntryCountExceedMaxEntries': (400, 'The number of entries in the port list exceeds MaxEntries.'),
+    'InvalidParameter.PortRange': (
+        400, 'The specified parameter PortRange is not valid. It should be two integers less than 65535 in specified format.'),
+    'InvalidParameter.PortRangeListName': (400, 'The specified parameter PortRangeListName is not valid.'),
+    'LimitExceed.MaxEntries#port_range_list': (400, 'The number of entries exceeds the MaxEntries of the specified PortRangeList.'),
+    'InvalidOperation.MaxCountExceed': (400, 'The number of port range list in the current account has exceeded quota.'),
+    'InvalidParameter.PortRangeDuplicated': (400, 'The specified PortRange is duplicated.'),
+    'InvalidDescription.Malformed#port_range_list': (400, 'The specifid Description is not valid.'),
+    'InvalidPortRangeListId.NotFound': (400, 'The specified port range list was not found.'),
+    'InvalidPortRangeListId.AssociationExist': (400, 'The specified port range list has association resources.'),
+    'LimitExceed.PortRangeListId': (400, 'The specified number of PortRangeListId exceeds the limit.'),
 }
 
 

@@ -1,11 +1,13 @@
-"""SQLite state: accounts, keys, regions, VPCs, security groups and what is in them, tags, prefix lists, rules, client tokens,
-RAM roles, the temporary credentials STS issued, and the recent history of every group (for the consistency lag).
+"""SQLite state: accounts, keys, regions, VPCs, security groups and what is in them, tags, prefix lists and port range
+lists, rules, client tokens, RAM roles, the temporary credentials STS issued, and the recent history of every group (for
+the consistency lag).
 
 Every SQL statement of the emulator lives here. One connection per thread; every API request runs in
 one transaction, and writers take `BEGIN IMMEDIATE` so that parallel writers serialize instead of
 racing on the rule limit.
 """
 
+import collections
 import contextlib
 import hashlib
 import json
@@ -23,7 +25,7 @@ RULE_COLUMNS = (
     'rule_id', 'group_id', 'direction', 'ip_protocol', 'port_range', 'source_port_range', 'policy', 'priority',
     'nic_type', 'dest_cidr_ip', 'ipv6_dest_cidr_ip', 'dest_group_id', 'dest_group_owner_id', 'dest_prefix_list_id',
     'source_cidr_ip', 'ipv6_source_cidr_ip', 'source_group_id', 'source_group_owner_id', 'source_prefix_list_id',
-    'description', 'create_time',
+    'port_range_list_id', 'description', 'create_time',
 )
 
 # Fixture rule keys use the API's parameter names.
@@ -33,8 +35,8 @@ RULE_PARAM_NAMES = {
     'Ipv6DestCidrIp': 'ipv6_dest_cidr_ip', 'DestGroupId': 'dest_group_id', 'DestGroupOwnerId': 'dest_group_owner_id',
     'DestPrefixListId': 'dest_prefix_list_id', 'SourceCidrIp': 'source_cidr_ip', 'Ipv6SourceCidrIp': 'ipv6_source_cidr_ip',
     'SourceGroupId': 'source_group_id', 'SourceGroupOwnerId': 'source_group_owner_id',
-    'SourcePrefixListId': 'source_prefix_list_id', 'Description': 'description', 'CreateTime': 'create_time',
-    'SecurityGroupRuleId': 'rule_id',
+    'SourcePrefixListId': 'source_prefix_list_id', 'PortRangeListId': 'port_range_list_id', 'Description': 'description',
+    'CreateTime': 'create_time', 'SecurityGroupRuleId': 'rule_id',
 }
 
 # Group attributes DescribeSecurityGroups may filter on by equality.
@@ -46,15 +48,30 @@ GROUP_COLUMNS = ('group_id', 'region_id', 'account_id', 'name', 'description', '
 # CreateSecurityGroup document: up to 100 groups per region, unless a fixture account says otherwise.
 DEFAULT_SECURITY_GROUP_QUOTA = 100
 # Bumped whenever a table changes shape; a state file of another version is started afresh.
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 TABLES = ('meta', 'regions', 'accounts', 'access_keys', 'vpcs', 'security_groups', 'group_members', 'group_tags',
-          'prefix_lists', 'prefix_list_entries', 'rules', 'client_tokens', 'roles', 'temporary_keys', 'group_snapshots')
+          'prefix_lists', 'prefix_list_entries', 'port_range_lists', 'port_range_list_entries', 'list_tags', 'rules',
+          'client_tokens', 'roles', 'temporary_keys', 'group_snapshots')
 # How long the history of groups is kept for lagged reads: the provider retries a rule read for 10 minutes.
 HISTORY_SECONDS = 600
 # When the fixture's groups count as written: long before any lag reaches back.
 SEEDED_AT = 0.0
-# A prefix list of the fixture without max_entries holds at least this many entries (assumed).
+# A prefix list (or port range list) of the fixture without max_entries holds at least this many entries (assumed).
 DEFAULT_PREFIX_LIST_MAX_ENTRIES = 10
+
+
+# Where one kind of entry list lives: its table and id column, the table of its entries and the column of an
+# entry's value, the columns only this kind has, and the rule columns that reference a list of this kind.
+ListKind = collections.namedtuple('ListKind', 'table id_column entry_table value_column own_columns rule_columns')
+PREFIX_LISTS = ListKind('prefix_lists', 'prefix_list_id', 'prefix_list_entries', 'cidr', ('address_family',),
+                        ('dest_prefix_list_id', 'source_prefix_list_id'))
+PORT_RANGE_LISTS = ListKind('port_range_lists', 'port_range_list_id', 'port_range_list_entries', 'port_range', (),
+                            ('port_range_list_id',))
+LIST_COLUMNS = ('region_id', 'account_id', 'name', 'description', 'max_entries', 'create_time', 'resource_group_id')
+# What ModifyPrefixList and ModifyPortRangeList may change of the list itself.
+LIST_MUTABLE_COLUMNS = ('name', 'description')
+# Attributes DescribePrefixLists and DescribePortRangeLists filter on by equality.
+LIST_FILTER_COLUMNS = ('name', 'resource_group_id', 'address_family')
 # RAM CreateRole: MaxSessionDuration is 3600..43200 seconds, 3600 by default.
 DEFAULT_MAX_SESSION_DURATION = 3600
 MAX_SESSION_DURATION_RANGE = (3600, 43200)
@@ -81,11 +98,22 @@ CREATE TABLE IF NOT EXISTS group_tags (
     seq INTEGER PRIMARY KEY AUTOINCREMENT, group_id TEXT NOT NULL, tag_key TEXT NOT NULL, tag_value TEXT NOT NULL,
     UNIQUE (group_id, tag_key));
 CREATE TABLE IF NOT EXISTS prefix_lists (
-    prefix_list_id TEXT PRIMARY KEY, region_id TEXT NOT NULL, account_id TEXT NOT NULL, name TEXT NOT NULL,
-    address_family TEXT NOT NULL, description TEXT NOT NULL, max_entries INTEGER NOT NULL, create_time TEXT NOT NULL);
+    seq INTEGER PRIMARY KEY AUTOINCREMENT, prefix_list_id TEXT NOT NULL UNIQUE, region_id TEXT NOT NULL,
+    account_id TEXT NOT NULL, name TEXT NOT NULL, address_family TEXT NOT NULL, description TEXT NOT NULL,
+    max_entries INTEGER NOT NULL, create_time TEXT NOT NULL, resource_group_id TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS prefix_list_entries (
     prefix_list_id TEXT NOT NULL, position INTEGER NOT NULL, cidr TEXT NOT NULL, description TEXT NOT NULL,
     PRIMARY KEY (prefix_list_id, position));
+CREATE TABLE IF NOT EXISTS port_range_lists (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT, port_range_list_id TEXT NOT NULL UNIQUE, region_id TEXT NOT NULL,
+    account_id TEXT NOT NULL, name TEXT NOT NULL, description TEXT NOT NULL, max_entries INTEGER NOT NULL,
+    create_time TEXT NOT NULL, resource_group_id TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS port_range_list_entries (
+    port_range_list_id TEXT NOT NULL, position INTEGER NOT NULL, port_range TEXT NOT NULL, description TEXT NOT NULL,
+    PRIMARY KEY (port_range_list_id, position));
+CREATE TABLE IF NOT EXISTS list_tags (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT, list_id TEXT NOT NULL, tag_key TEXT NOT NULL, tag_value TEXT NOT NULL,
+    UNIQUE (list_id, tag_key));
 CREATE TABLE IF NOT EXISTS rules (
     seq INTEGER PRIMARY KEY AUTOINCREMENT,
     rule_id TEXT NOT NULL UNIQUE, group_id TEXT NOT NULL, direction TEXT NOT NULL,
@@ -93,8 +121,8 @@ CREATE TABLE IF NOT EXISTS rules (
     priority TEXT NOT NULL, nic_type TEXT NOT NULL, dest_cidr_ip TEXT NOT NULL, ipv6_dest_cidr_ip TEXT NOT NULL,
     dest_group_id TEXT NOT NULL, dest_group_owner_id TEXT NOT NULL, dest_prefix_list_id TEXT NOT NULL,
     source_cidr_ip TEXT NOT NULL, ipv6_source_cidr_ip TEXT NOT NULL, source_group_id TEXT NOT NULL,
-    source_group_owner_id TEXT NOT NULL, source_prefix_list_id TEXT NOT NULL, description TEXT NOT NULL,
-    create_time TEXT NOT NULL);
+    source_group_owner_id TEXT NOT NULL, source_prefix_list_id TEXT NOT NULL, port_range_list_id TEXT NOT NULL,
+    description TEXT NOT NULL, create_time TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS rules_by_group ON rules (group_id, direction, seq);
 CREATE TABLE IF NOT EXISTS client_tokens (
     account_id TEXT NOT NULL, action TEXT NOT NULL, token TEXT NOT NULL, fingerprint TEXT NOT NULL,
@@ -131,6 +159,14 @@ def new_rule_id():
 
 def new_group_id():
     return _random_id('sg-')
+
+
+def new_prefix_list_id():
+    return _random_id('pl-')
+
+
+def new_port_range_list_id():
+    return _random_id('prl-')
 
 
 def seeded_rule_id(group_id, direction, index):
@@ -424,16 +460,13 @@ class Transaction:  # pylint: disable=too-many-public-methods
         return self._names('security_groups', 'group_id', group_ids)
 
     def find_prefix_list(self, prefix_list_id, account_id, region_id):
-        return self._one('SELECT * FROM prefix_lists WHERE prefix_list_id = ? AND account_id = ? AND region_id = ?',
-                         (prefix_list_id, account_id, region_id))
-
-    def prefix_list_entries(self, prefix_list_id):
-        """[{cidr, description}] of a prefix list, in the fixture's order."""
-        return self._all('SELECT cidr, description FROM prefix_list_entries WHERE prefix_list_id = ? ORDER BY position',
-                         (prefix_list_id,))
+        return self.find_list(PREFIX_LISTS, prefix_list_id, account_id, region_id)
 
     def prefix_list_names(self, prefix_list_ids):
         return self._names('prefix_lists', 'prefix_list_id', prefix_list_ids)
+
+    def port_range_list_names(self, port_range_list_ids):
+        return self._names('port_range_lists', 'port_range_list_id', port_range_list_ids)
 
     def _names(self, table, id_column, ids):
         ids = sorted(i for i in ids if i)
@@ -442,6 +475,131 @@ class Transaction:  # pylint: disable=too-many-public-methods
         rows = self._conn.execute('SELECT %s, name FROM %s WHERE %s IN (%s)' % (id_column, table, id_column, _placeholders(ids)),
                                   ids).fetchall()
         return {r[0]: r[1] for r in rows}
+
+    # -- prefix lists and port range lists ----------------------------------------------------------
+    # `kind` is PREFIX_LISTS or PORT_RANGE_LISTS. A list row has `id` (its prefix or port range list id),
+    # `seq` (its place in the creation order), the columns of LIST_COLUMNS and those of its kind.
+    def _list_select(self, kind):
+        return 'SELECT %s AS id, * FROM %s' % (kind.id_column, kind.table)
+
+    def find_list(self, kind, list_id, account_id, region_id):
+        """The list of an account in a region, or None (another account's or region's list included)."""
+        return self._one(self._list_select(kind) + ' WHERE %s = ? AND account_id = ? AND region_id = ?' % kind.id_column,
+                         (list_id, account_id, region_id))
+
+    def lists(self, kind, account_id, region_id, list_ids=None, *, tags=(), **equal):
+        """An account's lists in a region, in creation order.
+
+        `list_ids` (a list) keeps only those ids; `tags` is a list of (key, value or None) that must all
+        match (None: any value); `equal` filters on the columns of LIST_FILTER_COLUMNS. There are at most
+        a quota's worth of them, so callers page in memory.
+        """
+        sql = self._list_select(kind) + ' WHERE account_id = ? AND region_id = ?'
+        args = [account_id, region_id]
+        if list_ids is not None:
+            sql += ' AND %s IN (%s)' % (kind.id_column, _placeholders(list_ids)) if list_ids else ' AND 0'
+            args.extend(list_ids)
+        for column, value in equal.items():
+            if column not in LIST_FILTER_COLUMNS or (column not in LIST_COLUMNS and column not in kind.own_columns):
+                raise ValueError('no %s filter on %r' % (kind.table, column))
+            sql += ' AND %s = ?' % column
+            args.append(value)
+        for key, value in tags:
+            sql += ' AND EXISTS (SELECT 1 FROM list_tags t WHERE t.list_id = %s.%s AND t.tag_key = ?' % (kind.table, kind.id_column)
+            args.append(key)
+            if value is not None:
+                sql += ' AND t.tag_value = ?'
+                args.append(value)
+            sql += ')'
+        return self._all(sql + ' ORDER BY seq', args)
+
+    def list_count(self, kind, account_id, region_id):
+        return self._conn.execute('SELECT COUNT(*) FROM %s WHERE account_id = ? AND region_id = ?' % kind.table,
+                                  (account_id, region_id)).fetchone()[0]
+
+    def insert_list(self, kind, list_id, row, entries, tags):
+        """Add a list: `row` has every column of LIST_COLUMNS and of the kind; `entries` are (value, description)."""
+        columns = (kind.id_column,) + LIST_COLUMNS + kind.own_columns
+        values = dict(row)
+        values[kind.id_column] = list_id
+        self._conn.execute('INSERT INTO %s (%s) VALUES (%s)' % (kind.table, ', '.join(columns), _placeholders(columns)),
+                           tuple(values[c] for c in columns))
+        for value, description in entries:
+            self.insert_entry(kind, list_id, value, description)
+        self.set_list_tags(list_id, tags)
+
+    def update_list(self, kind, list_id, changes):
+        """Overwrite the given columns (of LIST_MUTABLE_COLUMNS) of one list."""
+        self._update(kind.table, kind.id_column, list_id, changes, LIST_MUTABLE_COLUMNS)
+
+    def delete_list(self, kind, list_id):
+        """Remove a list with its entries and tags."""
+        self._conn.execute('DELETE FROM %s WHERE %s = ?' % (kind.entry_table, kind.id_column), (list_id,))
+        self._conn.execute('DELETE FROM list_tags WHERE list_id = ?', (list_id,))
+        self._conn.execute('DELETE FROM %s WHERE %s = ?' % (kind.table, kind.id_column), (list_id,))
+
+    def entries(self, kind, list_id):
+        """[{value, description}] of a list, in the order the entries were added (the fixture's first)."""
+        return self._all('SELECT %s AS value, description FROM %s WHERE %s = ? ORDER BY position'
+                         % (kind.value_column, kind.entry_table, kind.id_column), (list_id,))
+
+    def insert_entry(self, kind, list_id, value, description):
+        """Append an entry to a list."""
+        position = self._conn.execute('SELECT COALESCE(MAX(position), -1) + 1 FROM %s WHERE %s = ?'
+                                      % (kind.entry_table, kind.id_column), (list_id,)).fetchone()[0]
+        self._conn.execute('INSERT INTO %s (%s, position, %s, description) VALUES (?, ?, ?, ?)'
+                           % (kind.entry_table, kind.id_column, kind.value_column), (list_id, position, value, description))
+
+    def update_entry(self, kind, list_id, value, description):
+        """Give the entry with exactly this stored value another description; it keeps its place."""
+        self._conn.execute('UPDATE %s SET description = ? WHERE %s = ? AND %s = ?'
+                           % (kind.entry_table, kind.id_column, kind.value_column), (description, list_id, value))
+
+    def delete_entry(self, kind, list_id, value):
+        """Remove the entry with exactly this stored value."""
+        self._conn.execute('DELETE FROM %s WHERE %s = ? AND %s = ?' % (kind.entry_table, kind.id_column, kind.value_column),
+                           (list_id, value))
+
+    def list_tags(self, list_ids):
+        """{list id: [(key, value), ...]} in the order the tags were set; lists without tags are absent."""
+        list_ids = sorted(set(list_ids))
+        if not list_ids:
+            return {}
+        rows = self._conn.execute('SELECT list_id, tag_key, tag_value FROM list_tags WHERE list_id IN (%s) ORDER BY seq'
+                                  % _placeholders(list_ids), list_ids).fetchall()
+        tags = {}
+        for list_id, key, value in rows:
+            tags.setdefault(list_id, []).append((key, value))
+        return tags
+
+    def set_list_tags(self, list_id, tags):
+        """Give a list these tags, (key, value) pairs with distinct keys (a new list: nothing to overwrite)."""
+        self._conn.executemany('INSERT INTO list_tags (list_id, tag_key, tag_value) VALUES (?, ?, ?)',
+                               [(list_id, key, value) for key, value in tags])
+
+    def _referencing_rules_sql(self, kind):
+        return '(%s)' % ' OR '.join('r.%s = ?' % column for column in kind.rule_columns)
+
+    def associations(self, kind, list_id, limit=None):
+        """The security groups whose rules reference the list, as [{seq, group_id}], in the groups' creation order
+        (at most `limit` of them).
+
+        These are the list's associated resources: what DescribePrefixListAssociations and
+        DescribePortRangeListAssociations list, what AssociationCount counts and what keeps a list
+        from being deleted. Rules made through the API cannot name a port range list yet, so only
+        fixture rules associate one.
+        """
+        sql = ('SELECT g.seq, g.group_id FROM security_groups g WHERE EXISTS '
+               '(SELECT 1 FROM rules r WHERE r.group_id = g.group_id AND %s) ORDER BY g.seq' % self._referencing_rules_sql(kind))
+        args = [list_id] * len(kind.rule_columns)
+        if limit is not None:
+            sql += ' LIMIT ?'
+            args.append(limit)
+        return self._all(sql, args)
+
+    def association_count(self, kind, list_id):
+        return self._conn.execute('SELECT COUNT(DISTINCT r.group_id) FROM rules r WHERE %s' % self._referencing_rules_sql(kind),
+                                  [list_id] * len(kind.rule_columns)).fetchone()[0]
 
     # -- tags -------------------------------------------------------------------------------------
     def group_tags(self, group_ids):
@@ -612,7 +770,9 @@ class Transaction:  # pylint: disable=too-many-public-methods
                                    (key['access_key_id'], key['access_key_secret'], key.get('security_token'),
                                     account_id, key['name']))
             for plist in account.get('prefix_lists') or []:
-                self._seed_prefix_list(account_id, plist)
+                self._seed_list(PREFIX_LISTS, account_id, plist, {'address_family': plist.get('address_family', 'IPv4')})
+            for plist in account.get('port_range_lists') or []:
+                self._seed_list(PORT_RANGE_LISTS, account_id, plist, {})
             self._seed_vpcs(account_id, account)
             for group in account.get('security_groups') or []:
                 self._seed_group(account_id, group)
@@ -629,16 +789,17 @@ class Transaction:  # pylint: disable=too-many-public-methods
         self.record_snapshots(taken_at=SEEDED_AT)
         self._conn.execute("INSERT INTO meta VALUES ('seeded', ?)", (now_iso(),))
 
-    def _seed_prefix_list(self, account_id, plist):
-        entries = list(plist.get('entries') or [])
-        self._conn.execute('INSERT INTO prefix_lists VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
-                           (plist['id'], plist['region'], account_id, plist.get('name', plist['id']),
-                            plist.get('address_family', 'IPv4'), plist.get('description', ''),
-                            int(plist.get('max_entries', max(DEFAULT_PREFIX_LIST_MAX_ENTRIES, len(entries)))),
-                            plist.get('create_time', '2024-01-01T00:00:00Z')))
-        for position, entry in enumerate(entries):
-            self._conn.execute('INSERT INTO prefix_list_entries VALUES (?, ?, ?, ?)',
-                               (plist['id'], position, str(entry['cidr']), str(entry.get('description') or '')))
+    def _seed_list(self, kind, account_id, plist, own_values):
+        """A prefix list or port range list of the fixture, stored as given (entries, tags and all)."""
+        entries = [(str(entry[kind.value_column]), str(entry.get('description') or '')) for entry in plist.get('entries') or []]
+        row = {'region_id': plist['region'], 'account_id': account_id, 'name': plist.get('name', plist['id']),
+               'description': plist.get('description', ''),
+               'max_entries': int(plist.get('max_entries', max(DEFAULT_PREFIX_LIST_MAX_ENTRIES, len(entries)))),
+               'create_time': plist.get('create_time', '2024-01-01T00:00:00Z'),
+               'resource_group_id': plist.get('resource_group_id', '')}
+        row.update(own_values)
+        tags = [(str(key), '' if value is None else str(value)) for key, value in (plist.get('tags') or {}).items()]
+        self.insert_list(kind, plist['id'], row, entries, tags)
 
     def _seed_role(self, account_id, role, accounts):
         """A RAM role; `trusted_accounts` may name accounts by id, fixture name or account name (default: its own)."""

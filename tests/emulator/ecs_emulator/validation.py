@@ -235,9 +235,10 @@ def parse_rule(get, group, direction, lookup):
     row = {'direction': direction.name, 'ip_protocol': PROTOCOLS[protocol], 'port_range': port_range,
            'source_port_range': source_port_range, 'policy': policy.capitalize(), 'priority': priority,
            'description': check_description(get('Description'))}
+    # A rule made through the API names no port range list yet (PortRangeListId is not read); fixture rules may.
     for column in ('dest_cidr_ip', 'ipv6_dest_cidr_ip', 'dest_group_id', 'dest_group_owner_id', 'dest_prefix_list_id',
                    'source_cidr_ip', 'ipv6_source_cidr_ip', 'source_group_id', 'source_group_owner_id',
-                   'source_prefix_list_id'):
+                   'source_prefix_list_id', 'port_range_list_id'):
         row[column] = ''
 
     peer4, peer6 = opt(direction.peer_cidr), opt(direction.peer_cidr6)
@@ -359,7 +360,11 @@ def _canon_ports(value, blank_is_any):
 
 
 def identity(row, group_account_id):
-    """Everything but the description and id, compared the way ECS treats rules as equal."""
+    """Everything but the description and id, compared the way ECS treats rules as equal.
+
+    The port range list is part of it: a fixture rule over a port range list is not the same rule as
+    one with the same fields and no list.
+    """
     def priority():
         try:
             return int(row['priority'])
@@ -372,7 +377,7 @@ def identity(row, group_account_id):
         (row['dest_group_owner_id'] or group_account_id) if row['dest_group_id'] else '',
         row['dest_prefix_list_id'], _canon_cidr(row['source_cidr_ip']), _canon_cidr(row['ipv6_source_cidr_ip']),
         row['source_group_id'], (row['source_group_owner_id'] or group_account_id) if row['source_group_id'] else '',
-        row['source_prefix_list_id'],
+        row['source_prefix_list_id'], row['port_range_list_id'],
     )
 
 
