@@ -75,6 +75,7 @@ class Settings:
     tolerated: dict | None
     accounts: list  # [(name, credential options or None)]
     regions: list
+    filters: dict  # DescribeSecurityGroups parameters that narrow every listing: VpcId, Tag.N
 
 
 def account_credentials(entry, params):
@@ -127,7 +128,7 @@ def parse_settings(params):
     admin_ports = _audit.parse_ports(params['remote_admin_ports'], 'remote_admin_ports')
     if not admin_ports and 'internet_remote_admin' in checks:
         raise RuleError('remote_admin_ports', 'is empty; give ports such as 23 or 5985-5986, or leave internet_remote_admin out of checks')
-    tag_filters(params['tags'])
+    filters = tag_filters(params['tags'])
     tolerated = params['tolerated_prefix_length']
     if tolerated is not None:
         for family, most in (('ipv4', 32), ('ipv6', 128)):
@@ -166,11 +167,13 @@ def parse_settings(params):
                 raise RuleError('%s[%d]' % (option, index), 'is empty; %s' % _groups.EMPTY_OPTION_HINTS[option])
     if params['vpc_id'] is not None and not params['vpc_id'].strip():
         raise RuleError('vpc_id', 'is empty; give a VPC ID or leave vpc_id out')
+    if params['vpc_id']:
+        filters['VpcId'] = params['vpc_id'].strip()
     concurrency = params['max_concurrency']
     if not 1 <= concurrency <= MAX_CONCURRENCY:
         raise RuleError('max_concurrency', 'must be 1 (one read at a time) to %d (got %d)' % (MAX_CONCURRENCY, concurrency))
-    return Settings(_audit.built_in_checks(checks, admin_ports), assertions, _audit.HYGIENE in checks, tolerated,
-                    list(dict.fromkeys(accounts)) if not params['accounts'] else accounts, list(dict.fromkeys(regions)))
+    return Settings(_audit.built_in_checks(checks, admin_ports), assertions, _audit.HYGIENE in checks, tolerated, accounts,
+                    list(dict.fromkeys(regions)), filters)
 
 
 def severity_rank(name):
@@ -288,25 +291,16 @@ class SecurityGroupAuditModule(AlicloudEcsModule):
                 out.append(Scope(name, region, functools.partial(self.call, client=client, region=region)))
         return out
 
-    def list_filters(self):
-        params = self.module.params
-        filters = {}
-        if params['vpc_id']:
-            filters['VpcId'] = params['vpc_id'].strip()
-        filters.update(tag_filters(params['tags']))
-        return filters
-
-    def list_scope(self, scope):
+    def list_scope(self, scope, filters):
         """(the scope's groups, None), or ([], the ApiError) when the scope cannot be listed."""
         try:
-            return self.list_groups(scope), None
+            return self.list_groups(scope, filters), None
         except ApiError as error:
             return [], error
 
-    def list_groups(self, scope):
+    def list_groups(self, scope, filters):
         """The DescribeSecurityGroups entries of the scope's groups the task selects, each once, in listing order."""
         params = self.module.params
-        filters = self.list_filters()
         ids = [item.strip() for item in params['security_group_ids'] or []]
         names = [item.strip() for item in params['security_group_names'] or []]
         if not ids and not names:
@@ -345,7 +339,7 @@ class SecurityGroupAuditModule(AlicloudEcsModule):
             self.module.fail_json(msg=str(error))
         report = Report()
         with ThreadPoolExecutor(max_workers=params['max_concurrency']) as pool:
-            listings = list(pool.map(self.list_scope, scopes))
+            listings = list(pool.map(lambda scope: self.list_scope(scope, settings.filters), scopes))
             refused = [(scope, error) for scope, (_items, error) in zip(scopes, listings) if error is not None]
             if len(refused) == len(scopes):
                 # Nothing could be listed: most likely the credentials or the region, which the error names.

@@ -402,3 +402,35 @@ def test_the_documented_gate_playbook_writes_its_report_and_fails_on_high_findin
     runner.task(dict(security_group_id='sg-demo-app', rules=[], purge_rules=True), module='security_group_ingress')
     runner.task(dict(security_group_id='sg-demo-other-vpc', rules=[], purge_rules=True), module='security_group_ingress')
     assert not runner.playbook(playbook, args=args).failed
+
+
+def test_the_hygiene_check_names_rules_that_never_take_effect_and_which_to_revoke_together(fresh, runner):
+    runner.task(dict(security_group_id='sg-demo-app', rules=[
+        dict(ip_protocol='tcp', port_range='22/22', source_cidr_ip='10.0.0.0/8', priority=1),
+        dict(ip_protocol='tcp', port_range='22/22', source_cidr_ip='10.0.0.0/8', priority=2),
+        dict(ip_protocol='tcp', port_range='22/22', source_cidr_ip='10.1.0.0/16', priority=3)]), module='security_group_ingress')
+    run = audit(runner, dict(security_group_ids=['sg-demo-app'], checks=['ineffective_rules']))
+    assert not run.failed, run.output
+    found = sorted((finding['title'], finding['rules'][0]['priority'], finding['safe_to_remove']) for finding in run.result['findings'])
+    print('hygiene findings: %s' % found)
+    assert found == [('redundant rule', 1, False), ('shadowed rule', 2, True), ('shadowed rule', 3, True)]
+    assert run.result['groups'][0]['checks'] == {'ineffective_rules': 'fail'} and run.result['checks'] == ['ineffective_rules']
+    safe = [finding['rules'][0] for finding in run.result['findings'] if finding['safe_to_remove']]
+    revoked = runner.task(dict(security_group_id='sg-demo-app', rules=safe, state='absent'), module='security_group_ingress')
+    assert not revoked.failed and revoked.result['changed'], revoked.output
+    again = audit(runner, dict(security_group_ids=['sg-demo-app'], checks=['ineffective_rules']))
+    assert again.result['findings'] == [] and [int(rule['priority']) for rule in fresh.rules('sg-demo-app', 'ingress')] == [1]
+
+
+def test_an_account_with_keys_of_its_own_does_not_assume_the_tasks_role(fresh, runner):
+    keys = harness.credentials('main')
+    run = audit(runner, dict(assume_role_arn=PEER_ROLE, security_group_ids=['sg-demo-app', 'sg-peer-shared'], accounts=[
+        dict(name='main-own-keys', access_key_id=keys['access_key_id'], access_key_secret=keys['access_key_secret'])]),
+        env=sts_env(fresh))
+    assert not run.failed, run.output
+    audited = [(group['account'], group['security_group_id']) for group in run.result['groups']]
+    print('audited: %s; not found: %s' % (audited, [entry['id'] for entry in run.result['unreadable']]))
+    # Its own keys act in the main account: the peer's group, which the task's role would reach, is not listed.
+    assert audited == [('main-own-keys', 'sg-demo-app')]
+    assert [entry['id'] for entry in run.result['unreadable']] == ['sg-peer-shared']
+    assert not [entry for entry in fresh.requests() if entry.get('service') == 'sts']

@@ -562,15 +562,7 @@ class Transaction:  # pylint: disable=too-many-public-methods
 
     def list_tags(self, list_ids):
         """{list id: [(key, value), ...]} in the order the tags were set; lists without tags are absent."""
-        list_ids = sorted(set(list_ids))
-        if not list_ids:
-            return {}
-        rows = self._conn.execute('SELECT list_id, tag_key, tag_value FROM list_tags WHERE list_id IN (%s) ORDER BY seq'
-                                  % _placeholders(list_ids), list_ids).fetchall()
-        tags = {}
-        for list_id, key, value in rows:
-            tags.setdefault(list_id, []).append((key, value))
-        return tags
+        return self._tags('list_tags', 'list_id', list_ids)
 
     def set_list_tags(self, list_id, tags):
         """Give a list these tags, (key, value) pairs with distinct keys (a new list: nothing to overwrite)."""
@@ -604,14 +596,18 @@ class Transaction:  # pylint: disable=too-many-public-methods
     # -- tags -------------------------------------------------------------------------------------
     def group_tags(self, group_ids):
         """{group id: [(key, value), ...]} in the order the tags were first set; groups without tags are absent."""
-        group_ids = sorted(set(group_ids))
-        if not group_ids:
+        return self._tags('group_tags', 'group_id', group_ids)
+
+    def _tags(self, table, id_column, ids):
+        """{id: [(key, value), ...]} from one tag table, in the order of its rows; ids without tags are absent."""
+        ids = sorted(set(ids))
+        if not ids:
             return {}
-        rows = self._conn.execute('SELECT group_id, tag_key, tag_value FROM group_tags WHERE group_id IN (%s) ORDER BY seq'
-                                  % _placeholders(group_ids), group_ids).fetchall()
+        rows = self._conn.execute('SELECT %s, tag_key, tag_value FROM %s WHERE %s IN (%s) ORDER BY seq'
+                                  % (id_column, table, id_column, _placeholders(ids)), ids).fetchall()
         tags = {}
-        for group_id, key, value in rows:
-            tags.setdefault(group_id, []).append((key, value))
+        for owner, key, value in rows:
+            tags.setdefault(owner, []).append((key, value))
         return tags
 
     def set_tags(self, group_id, tags):
