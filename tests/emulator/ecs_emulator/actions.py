@@ -17,12 +17,13 @@ from .port_range_list_actions import (create_port_range_list, delete_port_range_
                                       describe_port_range_list_entries, describe_port_range_lists, modify_port_range_list)
 from .prefix_list_actions import (create_prefix_list, delete_prefix_list, describe_prefix_list_associations,
                                   describe_prefix_list_attributes, describe_prefix_lists, modify_prefix_list)
-from .store import new_rule_id, now_iso
+from .store import PORT_RANGE_LISTS, PREFIX_LISTS, new_rule_id, now_iso
 from .tag_actions import list_tag_resources, tag_resources, untag_resources
 from .validation import EGRESS, INGRESS, RULE_FIELDS, identity, parse_rule, row_to_params
 
 _PERMISSION_RE = re.compile(r'^Permissions\.(\d{1,4})\.([A-Za-z0-9]+)$')
 _RULE_ID_RE = re.compile(r'^SecurityGroupRuleId\.(\d{1,4})$')
+# Rules of a group, ingress and egress together; a rule over lists takes more than one (rule_costs).
 RULE_LIMIT = 200
 
 
@@ -52,6 +53,29 @@ def _refuse_group_peers_on_enterprise_groups(group, rows, direction):
         raise ApiError('InvalidSecurityGroupType.NotSupportEnterprise', variant='group_peer')
 
 
+def rule_costs(tx, rows):
+    """What each rule takes of its group's RULE_LIMIT.
+
+    A prefix list is charged at its MaxEntries, not at the entries it holds (Limits page, note 3; VPC
+    user guide), and so is a port range list (CreatePortRangeList, MaxEntries). The pages say nothing
+    of a rule over both: it stands for every pair of a block and a port range, so it is charged the
+    product (assumed). Each rule is charged on its own, even where several name one list (assumed).
+    A list that no longer exists (a fixture may name one) counts as 1.
+    """
+    prefix_lists = tx.max_entries(PREFIX_LISTS, [r[c] for r in rows for c in PREFIX_LISTS.rule_columns])
+    port_lists = tx.max_entries(PORT_RANGE_LISTS, [r['port_range_list_id'] for r in rows])
+    costs = []
+    for row in rows:
+        cost = 1
+        for column in PREFIX_LISTS.rule_columns:
+            if row[column]:
+                cost *= prefix_lists.get(row[column], 1)
+        if row['port_range_list_id']:
+            cost *= port_lists.get(row['port_range_list_id'], 1)
+        costs.append(cost)
+    return costs
+
+
 def authorize(ctx, tx, direction):
     group = own_group(ctx, tx, write=True)
     rows = _parse_batch(ctx, tx, group, direction)
@@ -65,7 +89,7 @@ def authorize(ctx, tx, direction):
             new_rows.append(row)
     if not new_rows:
         return {'RequestId': ctx.request_id}, False
-    if tx.rule_count(group['group_id']) + len(new_rows) > RULE_LIMIT:
+    if sum(rule_costs(tx, tx.rules(group['group_id']) + new_rows)) > RULE_LIMIT:
         raise ApiError('AuthorizationLimitExceed')
     created = now_iso()
     for row in new_rows:
@@ -100,6 +124,12 @@ def modify(ctx, tx, direction):
     current = next((r for r in stored if r['rule_id'] == rule_id), None)
     if current is None:
         raise ApiError('InvalidSecurityGroupRuleId.NotFound')
+    # ModifySecurityGroupRule: a rule over a port range list stays one, and a rule with a port range too; a
+    # PortRange makes a PortRangeListId sent beside it ignored, as in Authorize.
+    asks_ports = given(ctx, 'PortRange') is not None
+    asks_list = given(ctx, 'PortRangeListId') is not None and not asks_ports
+    if (asks_ports and current['port_range_list_id']) or (asks_list and not current['port_range_list_id']):
+        raise ApiError('InvalidOperation.ModifyPortRangeType')
     merged = row_to_params(current, direction)
     # A new destination (or source range) replaces the old one as a whole rather than mixing with it.
     for names in (direction.peer_params(), direction.local_params()):
@@ -111,22 +141,33 @@ def modify(ctx, tx, direction):
         if given(ctx, name):
             merged[name] = ctx.get(name)
     row = parse_rule(merged.get, group, direction, tx)
-    # The API cannot name a port range list in a rule yet: a fixture rule's list stays as it is.
-    row['port_range_list_id'] = current['port_range_list_id']
     _refuse_group_peers_on_enterprise_groups(group, [row], direction)
     key = identity(row, group['account_id'])
     if any(r['rule_id'] != rule_id and identity(r, group['account_id']) == key for r in stored):
         raise ApiError('InvalidSecurityGroupRule.Duplicate')
+    # Only a change that makes the rule dearer can take the group past its quota: one that keeps its lists
+    # never does, even in a group a fixture filled past the limit.
+    old_cost, new_cost = rule_costs(tx, [current, row])
+    if new_cost > old_cost and sum(rule_costs(tx, tx.rules(group['group_id']))) - old_cost + new_cost > RULE_LIMIT:
+        raise ApiError('AuthorizationLimitExceed', variant='modify')
     changed = any(value != current[column] for column, value in row.items())
     if changed:
         tx.update_rule(rule_id, row)
     return {'RequestId': ctx.request_id}, changed
 
 
+def _shown_port_range(row):
+    # What DescribeSecurityGroupAttribute shows as the PortRange of a rule over a port range list is not
+    # documented; "-1/-1", the "any port" of the protocols without ports, is assumed.
+    if row['port_range_list_id'] and not row['port_range']:
+        return '-1/-1'
+    return row['port_range']
+
+
 def _permission(row, group_names, list_names, port_list_names):
     return {
         'SecurityGroupRuleId': row['rule_id'], 'Direction': row['direction'],
-        'IpProtocol': row['ip_protocol'].upper(), 'PortRange': row['port_range'],
+        'IpProtocol': row['ip_protocol'].upper(), 'PortRange': _shown_port_range(row),
         'SourcePortRange': row['source_port_range'], 'Policy': row['policy'].capitalize(),
         'Priority': str(row['priority']), 'NicType': row['nic_type'],
         'DestCidrIp': row['dest_cidr_ip'], 'Ipv6DestCidrIp': row['ipv6_dest_cidr_ip'],

@@ -172,6 +172,18 @@ CATALOGUE = {
     'InvalidPortRangeListId.NotFound': (400, 'The specified port range list was not found.'),
     'InvalidPortRangeListId.AssociationExist': (400, 'The specified port range list has association resources.'),
     'LimitExceed.PortRangeListId': (400, 'The specified number of PortRangeListId exceeds the limit.'),
+    # document (AuthorizeSecurityGroupEgress): rules over port range lists
+    'InvalidParam.ProtocolNotSupportPortRangeList': (400, 'The specified protocol does not support the port range list.'),
+    # document (AuthorizeSecurityGroupEgress, whose table has this code for a group of the wrong network type); used
+    # for a port range list in a classic group, which the SDK models forbid without naming a code (assumed)
+    'InvalidSecurityGroup.InvalidNetworkType': (
+        400, 'The specified security group network type is not support this operation, please check the security group network '
+             'types. For VPC security groups, ClassicLink must be enabled.'),
+    # document (ModifySecurityGroupRule): the code; its message is not in the pages read (assumed)
+    'InvalidOperation.ModifyPortRangeType': (
+        400, 'A security group rule cannot be changed between a port range list and a port range.'),
+    # document (ModifySecurityGroupRule): the same code as Authorize's 403, listed there with 400
+    'AuthorizationLimitExceed#modify': (400, 'The limit of authorization records in the security group reaches.'),
 }
 
 

@@ -3,8 +3,9 @@ DescribePortRangeLists, DescribePortRangeListEntries and DescribePortRangeListAs
 
 Each handler gets the call and a store Transaction and returns (body, applied); what they share with
 the prefix list actions is in entry_lists.py. Unlike the prefix list answers, these put their
-arrays straight under their keys, without wrapper objects (SDK response models). Rules made through
-the API cannot name a port range list yet, so only fixture rules associate one with a group.
+arrays straight under their keys, without wrapper objects (SDK response models). A group is
+associated with a list while any of its rules (made through the rule actions or seeded by the
+fixture) names the list as PortRangeListId.
 """
 
 from .entry_lists import (ListApi, canonical_port_range, create_list, delete_list, modify_list, own_list, page_of_associations,

@@ -462,6 +462,9 @@ class Transaction:  # pylint: disable=too-many-public-methods
     def find_prefix_list(self, prefix_list_id, account_id, region_id):
         return self.find_list(PREFIX_LISTS, prefix_list_id, account_id, region_id)
 
+    def find_port_range_list(self, port_range_list_id, account_id, region_id):
+        return self.find_list(PORT_RANGE_LISTS, port_range_list_id, account_id, region_id)
+
     def prefix_list_names(self, prefix_list_ids):
         return self._names('prefix_lists', 'prefix_list_id', prefix_list_ids)
 
@@ -512,6 +515,15 @@ class Transaction:  # pylint: disable=too-many-public-methods
                 args.append(value)
             sql += ')'
         return self._all(sql + ' ORDER BY seq', args)
+
+    def max_entries(self, kind, list_ids):
+        """{list id: MaxEntries} of the lists of this kind with these ids (of any account); unknown ids are absent."""
+        list_ids = sorted({list_id for list_id in list_ids if list_id})
+        if not list_ids:
+            return {}
+        rows = self._conn.execute('SELECT %s, max_entries FROM %s WHERE %s IN (%s)'
+                                  % (kind.id_column, kind.table, kind.id_column, _placeholders(list_ids)), list_ids).fetchall()
+        return {row[0]: row[1] for row in rows}
 
     def list_count(self, kind, account_id, region_id):
         return self._conn.execute('SELECT COUNT(*) FROM %s WHERE account_id = ? AND region_id = ?' % kind.table,
@@ -578,8 +590,7 @@ class Transaction:  # pylint: disable=too-many-public-methods
 
         These are the list's associated resources: what DescribePrefixListAssociations and
         DescribePortRangeListAssociations list, what AssociationCount counts and what keeps a list
-        from being deleted. Rules made through the API cannot name a port range list yet, so only
-        fixture rules associate one.
+        from being deleted, whether the rules were made through the API or seeded by the fixture.
         """
         sql = ('SELECT g.seq, g.group_id FROM security_groups g WHERE EXISTS '
                '(SELECT 1 FROM rules r WHERE r.group_id = g.group_id AND %s) ORDER BY g.seq' % self._referencing_rules_sql(kind))

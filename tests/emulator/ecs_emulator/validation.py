@@ -205,7 +205,7 @@ def _cidr6(value, name, code):
 def parse_rule(get, group, direction, lookup):
     """Validate one rule; `get(name)` returns the parameter or None. Returns the row to store (no id/time).
 
-    `lookup` answers owner_account_id, find_group and find_prefix_list (a store Transaction does).
+    `lookup` answers owner_account_id, find_group, find_prefix_list and find_port_range_list (a store Transaction does).
     """
     def opt(name):
         value = get(name)
@@ -215,7 +215,14 @@ def parse_rule(get, group, direction, lookup):
     protocol = (raw_protocol or '').lower()
     if protocol not in PROTOCOLS:
         raise ApiError('InvalidIpProtocol.ValueNotSupported')
-    port_range = check_port_range(protocol, get('PortRange'))
+    port_list_id = opt('PortRangeListId')
+    # The SDK models: PortRangeListId is ignored when PortRange is given, so only a rule without one names a list.
+    if port_list_id and opt('PortRange') is None:
+        port_range = ''
+        port_list_id = _check_port_list(protocol, group, port_list_id, lookup)
+    else:
+        port_range = check_port_range(protocol, get('PortRange'))
+        port_list_id = ''
     source_port_range = check_source_port_range(protocol, get('SourcePortRange'))
 
     policy = (opt('Policy') or 'accept').lower()
@@ -235,11 +242,11 @@ def parse_rule(get, group, direction, lookup):
     row = {'direction': direction.name, 'ip_protocol': PROTOCOLS[protocol], 'port_range': port_range,
            'source_port_range': source_port_range, 'policy': policy.capitalize(), 'priority': priority,
            'description': check_description(get('Description'))}
-    # A rule made through the API names no port range list yet (PortRangeListId is not read); fixture rules may.
     for column in ('dest_cidr_ip', 'ipv6_dest_cidr_ip', 'dest_group_id', 'dest_group_owner_id', 'dest_prefix_list_id',
                    'source_cidr_ip', 'ipv6_source_cidr_ip', 'source_group_id', 'source_group_owner_id',
-                   'source_prefix_list_id', 'port_range_list_id'):
+                   'source_prefix_list_id'):
         row[column] = ''
+    row['port_range_list_id'] = port_list_id
 
     peer4, peer6 = opt(direction.peer_cidr), opt(direction.peer_cidr6)
     peer_group, peer_pl = opt(direction.peer_group), opt(direction.peer_pl)
@@ -320,6 +327,22 @@ def parse_rule(get, group, direction, lookup):
     return row
 
 
+def _check_port_list(protocol, group, port_list_id, lookup):
+    """The id of the caller's port range list that a rule without PortRange names, or the refusal.
+
+    The AuthorizeSecurityGroupEgress page has a code for a protocol that takes no port list but does
+    not say which protocols; only tcp and udp have ports, so only they take one (assumed). The SDK
+    models say classic groups cannot use port lists and give no code (the one used is assumed).
+    """
+    if protocol not in PORTED:
+        raise ApiError('InvalidParam.ProtocolNotSupportPortRangeList')
+    if not group['vpc_id']:
+        raise ApiError('InvalidSecurityGroup.InvalidNetworkType')
+    if lookup.find_port_range_list(port_list_id, group['account_id'], group['region_id']) is None:
+        raise ApiError('InvalidPortRangeListId.NotFound')
+    return port_list_id
+
+
 def _resolve_peer_group(get, group, direction, lookup, peer_group):
     codes = direction.codes
     if peer_group == group['group_id']:
@@ -362,8 +385,8 @@ def _canon_ports(value, blank_is_any):
 def identity(row, group_account_id):
     """Everything but the description and id, compared the way ECS treats rules as equal.
 
-    The port range list is part of it: a fixture rule over a port range list is not the same rule as
-    one with the same fields and no list.
+    The port range list is part of it: a rule over a port range list is not the same rule as one with
+    the ports the list holds as its PortRange.
     """
     def priority():
         try:
@@ -382,9 +405,14 @@ def identity(row, group_account_id):
 
 
 def row_to_params(row, direction):
-    """A stored rule as request parameters, so Modify can overlay the caller's changes and re-validate."""
+    """A stored rule as request parameters, so Modify can overlay the caller's changes and re-validate.
+
+    A rule that names a port range list is a port list rule, even a fixture rule that has a PortRange
+    too: its PortRange is left out, as it would make the list ignored.
+    """
     col = direction.col
-    params = {'IpProtocol': row['ip_protocol'], 'PortRange': row['port_range'],
+    port_list = row['port_range_list_id']
+    params = {'IpProtocol': row['ip_protocol'], 'PortRange': '' if port_list else row['port_range'], 'PortRangeListId': port_list,
               'SourcePortRange': row['source_port_range'], 'Policy': row['policy'], 'Priority': row['priority'],
               'NicType': row['nic_type'], 'Description': row['description'] or None,
               direction.peer_cidr: row[col['peer_cidr']], direction.peer_cidr6: row[col['peer_cidr6']],

@@ -686,7 +686,7 @@ def test_a_port_range_list_used_by_a_rule(tmp_path):
     group = {'RegionId': REGION, 'SecurityGroupId': 'sg-demo-app'}
     (rule,) = service.call('DescribeSecurityGroupAttribute', group, MAIN)['Permissions']['Permission']
     assert (rule['PortRangeListId'], rule['PortRangeListName']) == ('prl-demo-web', 'demo-web')
-    # Changing the rule through the API keeps its port range list (the API cannot set one yet).
+    # Changing something else of the rule through the API keeps its port range list.
     service.call('ModifySecurityGroupEgressRule', dict(group, SecurityGroupRuleId=rule['SecurityGroupRuleId'], Priority='5'), MAIN)
     (rule,) = service.call('DescribeSecurityGroupAttribute', group, MAIN)['Permissions']['Permission']
     assert (rule['Priority'], rule['PortRangeListId']) == ('5', 'prl-demo-web')
@@ -697,7 +697,8 @@ def test_a_port_range_list_used_by_a_rule(tmp_path):
     assert service.call('DescribePortRangeLists', {'RegionId': REGION}, MAIN)['PortRangeLists'] == []
 
 
-def test_rules_made_through_the_api_name_no_port_range_list(client):
+def test_a_port_range_beside_a_port_range_list_makes_a_plain_rule(client):
+    # The SDK models: PortRangeListId is ignored when PortRange is given (test_port_list_rules.py has the rest).
     client.authorize_security_group_egress(egress(permissions=[permission(
         ip_protocol='tcp', port_range='80/80', dest_cidr_ip='10.0.0.0/8', port_range_list_id='prl-demo-web')]))
     assert [(rule['PortRangeListId'], rule['PortRangeListName']) for rule in describe(client, 'sg-demo-app', direction='egress')] == [('', '')]
