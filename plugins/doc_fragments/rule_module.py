@@ -47,7 +47,7 @@ options:
   port_range:
     description:
       - Destination port range as C(start/end), for example C(80/80); C(start-end) is accepted too, and a single
-        port C(443) means C(443/443). Required for C(tcp) and C(udp).
+        port C(443) means C(443/443). Required for C(tcp) and C(udp), unless the ports come from a port range list.
       - For C(icmp), C(gre), C(all) and C(icmpv6) omit it or give C(-1/-1); any other value is an error.
     type: str
   policy:

@@ -8,11 +8,11 @@ internet does, and whether a team's own policy holds.
 Static matchers (CIS benchmark queries, Prowler, ScoutSuite) look for a rule spelled ``0.0.0.0/0`` whose port
 range holds 22. Here the question is asked of the flows ECS accepts: the rules are walked in precedence order
 over the flows of the question (``_match_space`` boxes), so split CIDRs, ``::/0``, protocol ``all``, resolved
-prefix lists, higher-priority drops and ties are decided as ECS decides them.
+prefix lists and port range lists, higher-priority drops and ties are decided as ECS decides them.
 
 An audited flow comes from an address, not from a member of a group: rules whose remote side is a group match
-no such flow, and neither does the inner access policy. A prefix list whose entries could not be read is never
-guessed: the answer is computed at both extremes, as if such lists held every address for accept rules and
+no such flow, and neither does the inner access policy. A list whose entries could not be read is never
+guessed: the answer is computed at both extremes, as if such lists held every address or port for accept rules and
 none for drop rules (the most that can be accepted), and the other way round (the least). Accepting is
 monotonic in both, so when the two answers agree that is the answer; when they differ, it is ``undetermined``.
 
@@ -39,6 +39,7 @@ from ansible_collections.alicloud.ecs.plugins.module_utils._values import PORT_P
 SEVERITIES = ('low', 'medium', 'high', 'critical')
 FAMILIES = {4: 'ipv4', 6: 'ipv6'}
 WHOLE = {4: '0.0.0.0/0', 6: '::/0'}
+ALL_PORTS = '1/65535'
 CIS_SOURCE = 'CIS Alibaba Cloud Foundations Benchmark v2.0.0'
 
 # Addresses no packet from the internet comes from. IPv4: the entries of the IANA special-purpose address registry
@@ -188,20 +189,28 @@ def parse_addresses(values, option, internet=True):
 
 # --- what the rules accept -----------------------------------------------------------------------------------
 
-def _at_extreme(tagged_rules, unresolved, most, prefix_lists=None):
-    """[(group id, rule as evaluated, rule as read)]: each rule naming an unresolved prefix list taken at its extreme
-    (see the module docstring); rules whose remote side is a group are left out (they match no address's flow)."""
+def _at_extreme(tagged_rules, unresolved, most, list_entries=None):
+    """[(group id, rule as evaluated, rule as read)]: each rule naming an unresolved prefix list or port range list
+    taken at its extreme (see the module docstring); rules whose remote side is a group are left out (they match
+    no address's flow)."""
     out = []
     for group_id, rule in tagged_rules:
         if rule.peer_group_id:
             continue
-        if _unknown_list(rule, unresolved, prefix_lists):
-            if (rule.policy == 'accept') != most:
-                continue
-            out.append((group_id, replace(rule, peer_prefix_list_id=None, peer_cidr_ip=WHOLE[4]), rule))
-            out.append((group_id, replace(rule, peer_prefix_list_id=None, peer_ipv6_cidr_ip=WHOLE[6]), rule))
-        else:
+        unknown = _unknown_lists(rule, unresolved, list_entries)
+        if not unknown:
             out.append((group_id, rule, rule))
+            continue
+        if (rule.policy == 'accept') != most:
+            continue
+        widened = rule
+        if rule.port_range_list_id in unknown:
+            widened = replace(widened, port_range_list_id=None, port_range=ALL_PORTS)
+        if rule.peer_prefix_list_id in unknown:
+            out.append((group_id, replace(widened, peer_prefix_list_id=None, peer_cidr_ip=WHOLE[4]), rule))
+            out.append((group_id, replace(widened, peer_prefix_list_id=None, peer_ipv6_cidr_ip=WHOLE[6]), rule))
+        else:
+            out.append((group_id, widened, rule))
     return out
 
 
@@ -232,14 +241,14 @@ def _may_meet(rule, question):
     return rule.ip_protocol == 'all' or rule.ip_protocol in question.protocols
 
 
-def accepted(tagged_rules, groups, question, prefix_lists=None, unresolved=(), most=False, regions=None, ordered=None):
+def accepted(tagged_rules, groups, question, list_entries=None, unresolved=(), most=False, regions=None, ordered=None):
     """[(box, decider)]: the flows of ``question`` the groups accept, as disjoint boxes, each with what accepts it,
     (group id, rule as read) or 'default'. ``regions`` caches the boxes of each rule between questions, ``ordered``
     the rules at the extreme in precedence order."""
-    prefix_lists = prefix_lists or {}
+    list_entries = list_entries or {}
     regions = {} if regions is None else regions
     if ordered is None:
-        ordered = sorted(_at_extreme(tagged_rules, set(unresolved), most, prefix_lists), key=lambda item: precedence(item[1]))
+        ordered = sorted(_at_extreme(tagged_rules, set(unresolved), most, list_entries), key=lambda item: precedence(item[1]))
     asked = question.boxes()
     remaining = asked
     pieces = []
@@ -251,7 +260,7 @@ def accepted(tagged_rules, groups, question, prefix_lists=None, unresolved=(), m
         # By identity: hashing a rule hashes every field, and the same rule objects come back for every question.
         cached = regions.get(id(rule))
         if cached is None:
-            cached = regions[id(rule)] = (rule, rule_region(rule, (), prefix_lists))
+            cached = regions[id(rule)] = (rule, rule_region(rule, (), list_entries))
         region = cached[1]
         # Most rules miss the question altogether; that test costs a few boxes, not every piece left.
         if not any(mine.meets(theirs) for mine in asked for theirs in region):
@@ -267,13 +276,13 @@ def accepted(tagged_rules, groups, question, prefix_lists=None, unresolved=(), m
     return pieces
 
 
-def _unknown_list(rule, unresolved, prefix_lists):
-    """Whether the rule names a prefix list whose entries are not known (unreadable, or never read)."""
-    return bool(rule.peer_prefix_list_id) and (rule.peer_prefix_list_id in unresolved or (prefix_lists or {}).get(rule.peer_prefix_list_id) is None)
+def _unknown_lists(rule, unresolved, list_entries):
+    """The lists the rule names whose entries are not known (unreadable, or never read)."""
+    return [list_id for list_id in rule.list_ids if list_id in unresolved or (list_entries or {}).get(list_id) is None]
 
 
-def depends_on_unresolved(tagged_rules, unresolved, prefix_lists=None):
-    return any(_unknown_list(rule, unresolved, prefix_lists) for _group, rule in tagged_rules)
+def depends_on_unresolved(tagged_rules, unresolved, list_entries=None):
+    return any(_unknown_lists(rule, unresolved, list_entries) for _group, rule in tagged_rules)
 
 
 # --- endpoints ---------------------------------------------------------------------------------------------
@@ -332,7 +341,7 @@ def endpoints(pieces, question):
 class Exposure:
     """How much of the internet reaches every flow of a question at one endpoint.
 
-    ``whole``: True when every address of 0.0.0.0/0 or of ::/0 does, None when unreadable prefix lists decide it.
+    ``whole``: True when every address of 0.0.0.0/0 or of ::/0 does, None when unreadable lists decide it.
     ``reachable``: the public addresses that do (certainly); ``possibly``: those that might, were the unreadable
     lists to hold every address (equal to ``reachable`` when no such list matters). ``breach``: the widest public
     block of a family wider than the tolerated prefix length of that family that certainly reaches one endpoint;
@@ -389,7 +398,7 @@ def _breach(extreme, tolerated):
     return None
 
 
-def _endpoints_at(tagged_rules, groups, question, prefix_lists, unresolved, most, regions, ordered):
+def _endpoints_at(tagged_rules, groups, question, list_entries, unresolved, most, regions, ordered):
     """(accepted pieces, endpoints) of the question at one extreme.
 
     A question of several protocols is asked one protocol at a time when no rule names a local address (then each
@@ -397,7 +406,7 @@ def _endpoints_at(tagged_rules, groups, question, prefix_lists, unresolved, most
     and sweeping the rules of one protocol leaves far fewer pieces than sweeping all at once.
     """
     def ask(part):
-        return accepted(tagged_rules, groups, part, prefix_lists, unresolved, most, regions, ordered)
+        return accepted(tagged_rules, groups, part, list_entries, unresolved, most, regions, ordered)
 
     if len(question.protocols) == 1 or _has_local(tagged_rules) or question.local != Addresses.everything():
         pieces = ask(question)
@@ -418,17 +427,17 @@ def _endpoints_at(tagged_rules, groups, question, prefix_lists, unresolved, most
     return pieces, [combined[key] for key in sorted(combined)]
 
 
-def exposure(tagged_rules, groups, question, prefix_lists=None, unresolved=(), regions=None, tolerated=None, ordered=None):
+def exposure(tagged_rules, groups, question, list_entries=None, unresolved=(), regions=None, tolerated=None, ordered=None):
     """The exposure of the question's flows; see Exposure. ``ordered(direction name, most)`` gives the rules in
     precedence order at each extreme, when the caller keeps them."""
     def at(most):
-        return _endpoints_at(tagged_rules, groups, question, prefix_lists, unresolved, most, regions,
+        return _endpoints_at(tagged_rules, groups, question, list_entries, unresolved, most, regions,
                              ordered(question.direction, most) if ordered else None)
 
     least_pieces, least_endpoints = at(False)
     least = _summarise(least_endpoints)
     most = least
-    if depends_on_unresolved(tagged_rules, unresolved, prefix_lists):
+    if depends_on_unresolved(tagged_rules, unresolved, list_entries):
         most = _summarise(at(True)[1])
     whole = bool(least.families) if bool(least.families) == bool(most.families) else None
     breach = _breach(least, tolerated)
@@ -528,11 +537,11 @@ def missing(group, question, most=True):
 @dataclass
 class AuditedGroup:
     """One group as read: its context (type, inner access policy), its rules per direction name as [(group id,
-    rule)], the entries of the prefix lists they reference, and the lists that could not be read."""
+    rule)], the entries of the prefix lists and port range lists they reference, and the lists that could not be read."""
 
     context: GroupContext
     rules: dict
-    prefix_lists: dict = field(default_factory=dict)
+    list_entries: dict = field(default_factory=dict)
     unresolved: tuple = ()
     nic_types: frozenset = frozenset(('intranet',))  # a VPC group's; a classic network group's instances have both
     regions: dict = field(default_factory=dict)
@@ -555,37 +564,37 @@ class AuditedGroup:
         """The rules of a direction at one extreme, in precedence order (sorted once)."""
         key = (direction_name, most)
         if key not in self.orders:
-            self.orders[key] = sorted(_at_extreme(self.rules[direction_name], set(self.unresolved), most, self.prefix_lists),
+            self.orders[key] = sorted(_at_extreme(self.rules[direction_name], set(self.unresolved), most, self.list_entries),
                                       key=lambda item: precedence(item[1]))
         return self.orders[key]
 
     def accepted(self, question, most=False):
         question = replace(question, nic_types=question.nic_types & self.nic_types)
-        return accepted(self.rules[question.direction], [self.context], question, self.prefix_lists, self.unresolved, most, self.regions,
+        return accepted(self.rules[question.direction], [self.context], question, self.list_entries, self.unresolved, most, self.regions,
                         self.ordered(question.direction, most))
 
     def evaluate(self, direction_name, flow):
-        """The evaluator's verdict on one flow (the rules of each direction compiled once). Prefix lists whose entries
+        """The evaluator's verdict on one flow (the rules of each direction compiled once). Lists whose entries
         are not known are taken at the extreme that accepts least, where the audit's certain answers come from (a
         flow accepted there is accepted whatever the lists hold); the rules are named as read."""
         rules = self.rules[direction_name]
         table = self.tables.get(direction_name)
         if table is None:
-            least = _at_extreme(rules, set(self.unresolved), False, self.prefix_lists)
-            table = self.tables[direction_name] = RuleTable([(group_id, rule) for group_id, rule, _original in least], self.prefix_lists)
+            least = _at_extreme(rules, set(self.unresolved), False, self.list_entries)
+            table = self.tables[direction_name] = RuleTable([(group_id, rule) for group_id, rule, _original in least], self.list_entries)
         verdict = evaluate(direction_name, None, flow, [self.context], table=table)
-        if verdict.get('rule') and depends_on_unresolved(rules, self.unresolved, self.prefix_lists):
+        if verdict.get('rule') and depends_on_unresolved(rules, self.unresolved, self.list_entries):
             as_read = dict((rule.security_group_rule_id, (group_id, rule)) for group_id, rule in rules if rule.security_group_rule_id)
             original = as_read.get(verdict['rule']['security_group_rule_id'])
             if original is not None:
                 verdict['rule'] = rule_view(original[1], original[0])
-            verdict['assumed'] = 'prefix lists not read (%s) taken to hold no address for accept rules and every address for drop rules' \
-                % ', '.join(sorted(set(rule.peer_prefix_list_id for _g, rule in rules if _unknown_list(rule, self.unresolved, self.prefix_lists))))
+            verdict['assumed'] = 'lists not read (%s) taken to hold no entry for accept rules and every address or port for drop rules' \
+                % ', '.join(sorted(set(list_id for _g, rule in rules for list_id in _unknown_lists(rule, self.unresolved, self.list_entries))))
         return verdict
 
     def exposure(self, question, tolerated=None):
         question = replace(question, nic_types=question.nic_types & self.nic_types)
-        return exposure(self.rules[question.direction], [self.context], question, self.prefix_lists, self.unresolved, self.regions,
+        return exposure(self.rules[question.direction], [self.context], question, self.list_entries, self.unresolved, self.regions,
                         tolerated, self.ordered)
 
 
@@ -686,7 +695,7 @@ def run_check(check, group, tolerated=None):
             part = replace(question, protocols=frozenset((protocol,)))
             # Cut where either extreme changes, so that each interval is judged alike at both.
             pieces = group.accepted(part, most=True)
-            if depends_on_unresolved(group.rules['ingress'], group.unresolved, group.prefix_lists):
+            if depends_on_unresolved(group.rules['ingress'], group.unresolved, group.list_entries):
                 pieces = pieces + group.accepted(part, most=False)
             candidates.extend(part.with_ports(ports) for ports in port_cuts(pieces, check.ports))
     results = [result for result in (_check_finding(check, group, candidate, group.exposure(candidate, tolerated), tolerated)
@@ -724,7 +733,7 @@ def accepting_rules(group, question, remote):
         if rule.policy != 'accept' or not _may_meet(rule, question):
             continue
         cached = group.regions.get(id(rule))
-        region = cached[1] if cached else rule_region(rule, (), group.prefix_lists)
+        region = cached[1] if cached else rule_region(rule, (), group.list_entries)
         if any(mine.meets(theirs) for mine in asked for theirs in region) and (group_id, original) not in found:
             found.append((group_id, original))
     return found
@@ -743,13 +752,13 @@ def _check_finding(check, group, question, found, tolerated):
         message = 'the public block %s, wider than the tolerated /%d, reaches %s of one instance' % (
             breached, tolerated[FAMILIES[breached.version]], what)
         if found.whole is None:
-            message += ' (whether the whole internet does depends on prefix lists that could not be read: %s)' % unread
+            message += ' (whether the whole internet does depends on lists that could not be read: %s)' % unread
     elif found.whole is None:
         status, severity = 'undetermined', check.severity
-        message = 'whether the whole internet reaches %s depends on prefix lists that could not be read (%s)' % (what, unread)
+        message = 'whether the whole internet reaches %s depends on lists that could not be read (%s)' % (what, unread)
     elif found.breach_undetermined:
         status, severity = 'undetermined', 'medium'
-        message = 'whether a public block wider than the tolerated prefix length reaches %s depends on prefix lists that could not ' \
+        message = 'whether a public block wider than the tolerated prefix length reaches %s depends on lists that could not ' \
                   'be read (%s)' % (what, unread)
     else:
         return None
@@ -810,7 +819,7 @@ def run_assertion(assertion, group):
     question = group.ask(assertion.question)
     rules = group.rules[question.direction]
     context = [group.context]
-    unsure = depends_on_unresolved(rules, group.unresolved, group.prefix_lists)
+    unsure = depends_on_unresolved(rules, group.unresolved, group.list_entries)
     if assertion.kind == 'forbid':
         least = group.accepted(question)
         if least:
@@ -840,7 +849,7 @@ def run_assertion(assertion, group):
         preposition = 'from' if question.direction == 'ingress' else 'to'
         blocks = cidrs(reaching)
         message = ('%s is accepted %s %s' % (assertion.name, preposition, ', '.join(blocks[:5]) + (' ...' if len(blocks) > 5 else ''))
-                   if status == 'fail' else 'whether %s is accepted depends on prefix lists that could not be read (%s)'
+                   if status == 'fail' else 'whether %s is accepted depends on lists that could not be read (%s)'
                    % (assertion.name, ', '.join(sorted(group.unresolved))))
         message += _change_text(deciders)
         if 'default' in deciders:
@@ -862,7 +871,7 @@ def run_assertion(assertion, group):
     blocks = cidrs(not_reached)
     message = ('%s is not accepted %s %s' % (assertion.name, 'from' if question.direction == 'ingress' else 'to',
                                              ', '.join(blocks[:5]) + (' ...' if len(blocks) > 5 else ''))
-               if status == 'fail' else 'whether %s is accepted depends on prefix lists that could not be read (%s)'
+               if status == 'fail' else 'whether %s is accepted depends on lists that could not be read (%s)'
                % (assertion.name, ', '.join(sorted(group.unresolved))))
     if blocked:
         message += '; %s decides it' % blocked['summary']
@@ -887,7 +896,7 @@ def ineffective_rules(group):
         tagged = group.rules[direction_name]
         if not tagged:
             continue
-        found = findings(direction_name, tagged, [group.context], group.prefix_lists or None)
+        found = findings(direction_name, tagged, [group.context], group.list_entries or None)
         # By ID and summary: rules of different identity have different summaries, and copies of one rule different IDs.
         as_read = dict(((rule.security_group_rule_id, rule.summary()), (group_id, rule)) for group_id, rule in tagged)
         for kind, key, why, safe in (

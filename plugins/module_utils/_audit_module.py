@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from ansible_collections.alicloud.ecs.plugins.module_utils import _audit, _credentials, _group_model, _groups
 from ansible_collections.alicloud.ecs.plugins.module_utils._base import AlicloudAnsibleModule, AlicloudEcsModule, ApiError, alicloud_argument_spec
 from ansible_collections.alicloud.ecs.plugins.module_utils._flow_analysis import GroupContext
+from ansible_collections.alicloud.ecs.plugins.module_utils._list_refs import ListReferences, kind_of, list_report
 from ansible_collections.alicloud.ecs.plugins.module_utils._rule_model import EGRESS, INGRESS
 from ansible_collections.alicloud.ecs.plugins.module_utils._values import RuleError, text_or_none
 
@@ -212,25 +213,24 @@ def gate_message(failing, fail_on):
         fail_on, len(failing), '' if len(failing) == 1 else 's', ' | '.join(lines), more)
 
 
-class PrefixLists:
-    """The entries of each prefix list, read once per account and region, by the thread that audits the groups.
+class ReferencedLists:
+    """The entries of each prefix list and port range list, read once per account and region, by the thread that
+    audits the groups.
 
     Not through the pool: the pool's queue holds every group read already, and a list read queued behind them would
     hold up the audit of the group that needs it until all were done.
     """
 
     def __init__(self):
-        self.answers = {}
+        self.by_scope = {}
 
     def get(self, scope, list_id):
         """The list's entries, or the ApiError its read ended with."""
-        key = (scope, list_id)
-        if key not in self.answers:
-            try:
-                self.answers[key] = _groups.prefix_list_entries(scope.call, list_id)
-            except ApiError as error:
-                self.answers[key] = error
-        return self.answers[key]
+        references = self.by_scope.setdefault(scope, ListReferences(scope.call, scope.region))
+        try:
+            return references.entries(list_id)
+        except ApiError as error:
+            return error
 
 
 class Report:
@@ -247,24 +247,25 @@ class Report:
             self.unreadable.append(dict(where, kind='security_group', id=where['security_group_id'], error=read.as_dict()))
             self.groups.append(dict(where, status='unreadable', checks={}, rule_count=None))
             return
-        list_ids = sorted(set(rule.peer_prefix_list_id for rules in group.rules.values() for _g, rule in rules if rule.peer_prefix_list_id))
+        list_ids = sorted(set(list_id for rules in group.rules.values() for _g, rule in rules for list_id in rule.list_ids))
         unresolved = []
         for list_id in list_ids:
             answer = lists.get(scope, list_id)
             if isinstance(answer, list):
-                group.prefix_lists[list_id] = answer
+                group.list_entries[list_id] = answer
                 continue
             unresolved.append(list_id)
             if (scope, list_id) not in self.reported_lists:
                 self.reported_lists.add((scope, list_id))
-                self.unreadable.append(dict(account=scope.account, region=scope.region, kind='prefix_list', id=list_id, error=answer.as_dict()))
+                self.unreadable.append(dict(account=scope.account, region=scope.region, kind=kind_of(list_id).module, id=list_id,
+                                            error=answer.as_dict()))
         group.unresolved = tuple(unresolved)
         found, statuses = _audit.audit_group(group, settings.checks, settings.assertions, settings.hygiene, settings.tolerated)
         self.findings.extend(dict(where, **finding) for finding in found)
         status = 'fail' if 'fail' in statuses.values() else 'undetermined' if 'undetermined' in statuses.values() else 'pass'
         self.groups.append(dict(where, status=status, checks=statuses, rule_count=read.total_rule_count,
                                 security_group_type=group.context.group_type, inner_access_policy=group.context.inner_access_policy,
-                                prefix_lists=dict(resolved=sorted(group.prefix_lists), unresolved=list(group.unresolved))))
+                                **list_report(group.list_entries, group.unresolved)))
 
 
 class SecurityGroupAuditModule(AlicloudEcsModule):
@@ -349,7 +350,7 @@ class SecurityGroupAuditModule(AlicloudEcsModule):
                 self.module.warn('%s%s: %s; the other accounts and regions were audited' % (
                     '%s/' % scope.account if scope.account else '', scope.region, error.describe()))
             jobs = [(scope, item) for scope, (items, _error) in zip(scopes, listings) for item in items]
-            lists = PrefixLists()
+            lists = ReferencedLists()
             # Reads come back in order while the pool goes on reading: each group is audited as soon as its read is
             # in, so that the checks' CPU time overlaps the reads still waiting on the network.
             try:

@@ -19,6 +19,7 @@ FILTER_ROLES = (
     ('peer_ipv6_cidr_ip', lambda value, option: normalize_cidr(value, 6, option)),
     ('peer_group_id', None),
     ('peer_prefix_list_id', None),
+    ('port_range_list_id', None),
 )
 
 
@@ -41,11 +42,31 @@ def parse_filters(direction, options):
     return filters
 
 
-def rule_matches(rule, filters):
+def rule_ports(rule, list_entries):
+    """[(start, end)] of a tcp or udp rule's destination ports; None when they are a port range list not read."""
+    if rule.port_range_list_id:
+        entries = list_entries.get(rule.port_range_list_id)
+        texts = None if entries is None else entries
+    else:
+        texts = [rule.port_range]
+    if texts is None:
+        return None
+    spans = []
+    for text in texts:
+        try:
+            spans.append(tuple(int(bound) for bound in text.split('/')))
+        except ValueError:
+            continue
+    return spans
+
+
+def rule_matches(rule, filters, list_entries=None):
     """Whether a canonical rule passes every filter.
 
-    ``port`` keeps the rules that apply to traffic to that port: tcp and udp rules whose range contains
-    it, and ``all`` rules; icmp, gre and icmpv6 rules have no ports and never match it.
+    ``port`` keeps the rules that apply to traffic to that port: tcp and udp rules whose range (or one of whose
+    port range list's entries, given in ``list_entries``) contains it, and ``all`` rules; icmp, gre and icmpv6
+    rules have no ports and never match it. A rule over a port range list whose entries are not known may
+    apply, and is kept.
     """
     for name, wanted in filters.items():
         if name == 'port':
@@ -53,11 +74,8 @@ def rule_matches(rule, filters):
                 continue
             if rule.ip_protocol not in PORT_PROTOCOLS:
                 return False
-            try:
-                start, end = (int(bound) for bound in rule.port_range.split('/'))
-            except ValueError:
-                return False
-            if not start <= wanted <= end:
+            spans = rule_ports(rule, list_entries or {})
+            if spans is not None and not any(start <= wanted <= end for start, end in spans):
                 return False
         elif getattr(rule, name) != wanted:
             return False

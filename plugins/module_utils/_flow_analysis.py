@@ -226,35 +226,46 @@ class RuleTable:
     The unit tests hold it to a plain matcher that reads each rule as it is written.
     """
 
-    def __init__(self, tagged_rules, prefix_lists=None):
+    def __init__(self, tagged_rules, list_entries=None):
         self.entries = []
         for group_id, rule in sorted(tagged_rules, key=lambda item: precedence(item[1])):
-            self.entries.append((group_id, rule, self._compile(rule, prefix_lists or {})))
+            self.entries.append((group_id, rule, self._compile(rule, list_entries or {})))
         self.by_protocol = dict((protocol, [entry for entry in self.entries if entry[1].ip_protocol in ('all', protocol)])
                                 for protocol in PROTOCOLS + ('other',))
 
     @staticmethod
-    def _compile(rule, prefix_lists):
+    def _compile(rule, list_entries):
         if rule.peer_cidr_ip or rule.peer_ipv6_cidr_ip:
             peer = ('spans', (_span(rule.peer_cidr_ip or rule.peer_ipv6_cidr_ip),))
         elif rule.peer_group_id:
             peer = ('group', rule.peer_group_id)
-        elif prefix_lists.get(rule.peer_prefix_list_id) is not None:
-            peer = ('spans', tuple(_span(cidr) for cidr in prefix_lists[rule.peer_prefix_list_id]))
+        elif list_entries.get(rule.peer_prefix_list_id) is not None:
+            peer = ('spans', tuple(_span(cidr) for cidr in list_entries[rule.peer_prefix_list_id]))
         else:
             peer = ('unresolved', rule.peer_prefix_list_id)
         local = rule.local_cidr_ip or rule.local_ipv6_cidr_ip
-        return (_ports_span(rule.port_range) if rule.ip_protocol in PORT_PROTOCOLS else None, rule.nic_type, peer,
-                _span(local) if local else None, _ports_span(rule.source_port_range) if rule.source_port_range else None)
+        if rule.ip_protocol not in PORT_PROTOCOLS:
+            ports = None
+        elif rule.port_range_list_id:
+            entries = list_entries.get(rule.port_range_list_id)
+            ports = ('unresolved', rule.port_range_list_id) if entries is None else ('spans', tuple(_ports_span(entry) for entry in entries))
+        else:
+            ports = ('spans', (_ports_span(rule.port_range),))
+        return (ports, rule.nic_type, peer, _span(local) if local else None,
+                _ports_span(rule.source_port_range) if rule.source_port_range else None)
 
     @staticmethod
     def _status(compiled, flow, remote, local):
         ports, nic_type, peer, local_span, source_ports = compiled
-        if ports is not None and not ports[0] <= flow.port <= ports[1]:
-            return NO_MATCH, None
+        unknown = []
+        if ports is not None:
+            kind, value = ports
+            if kind == 'unresolved':
+                unknown.append('depends on the entries of port range list %s, which were not resolved' % value)
+            elif not any(span is None or span[0] <= flow.port <= span[1] for span in value):
+                return NO_MATCH, None
         if nic_type and nic_type != flow.nic_type:
             return NO_MATCH, None
-        unknown = []
         kind, value = peer
         if kind == 'spans':
             if not any(version == remote[0] and low <= remote[1] <= high for version, low, high in value):
@@ -291,7 +302,7 @@ class RuleTable:
                 yield group_id, rule, status, why
 
 
-def evaluate(direction_name, tagged_rules, flow, groups, prefix_lists=None, table=None):
+def evaluate(direction_name, tagged_rules, flow, groups, list_entries=None, table=None):
     """The verdict of the groups' rules on one flow.
 
     ``tagged_rules`` is a list of (group id, canonical rule) of one direction (or pass a RuleTable of
@@ -301,7 +312,7 @@ def evaluate(direction_name, tagged_rules, flow, groups, prefix_lists=None, tabl
     the default decided.
     """
     default_kind(groups)  # groups that cannot govern one instance fail, whether or not the default decides this flow
-    table = table or RuleTable(tagged_rules, prefix_lists)
+    table = table or RuleTable(tagged_rules, list_entries)
     matched, unknown = [], []
     for group_id, rule, status, why in table.statuses(flow):
         if status == MATCH:
@@ -337,7 +348,7 @@ def evaluate(direction_name, tagged_rules, flow, groups, prefix_lists=None, tabl
 
 # --- static findings ---------------------------------------------------------------------------------
 
-def findings(direction_name, tagged_rules, groups, prefix_lists=None, with_default=True):
+def findings(direction_name, tagged_rules, groups, list_entries=None, with_default=True):
     """Shadowed rules, redundant rules and overridden accepts of one direction's rules, by exact set arithmetic.
 
     shadowed: the inner access policy (for flows between members of a group whose policy is accept) and rules of
@@ -349,8 +360,8 @@ def findings(direction_name, tagged_rules, groups, prefix_lists=None, with_defau
     them: ``entirely``); a drop that decides none of them (shadowed itself, say) is not named.
     """
     ordered = sorted(tagged_rules, key=lambda item: precedence(item[1]))
-    tokens = tokens_of([rule for _group_id, rule in ordered], prefix_lists, inner_accept_groups(groups))
-    boxes = [rule_region(rule, tokens, prefix_lists) for _group_id, rule in ordered]
+    tokens = tokens_of([rule for _group_id, rule in ordered], list_entries, inner_accept_groups(groups))
+    boxes = [rule_region(rule, tokens, list_entries) for _group_id, rule in ordered]
     keys = [precedence(rule)[:2] for _group_id, rule in ordered]
     inner = inner_accept_region(groups, tokens)
     inner_view = dict(security_group_id=None, security_group_rule_id=None, priority=None, policy='accept', description=None,

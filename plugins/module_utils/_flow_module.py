@@ -11,6 +11,7 @@ import json
 
 from ansible_collections.alicloud.ecs.plugins.module_utils import _flow_analysis, _group_model, _groups
 from ansible_collections.alicloud.ecs.plugins.module_utils._base import AlicloudAnsibleModule, AlicloudEcsModule, alicloud_argument_spec
+from ansible_collections.alicloud.ecs.plugins.module_utils._list_refs import ListReferences, list_report
 from ansible_collections.alicloud.ecs.plugins.module_utils._rule_model import EGRESS, INGRESS
 from ansible_collections.alicloud.ecs.plugins.module_utils._values import RuleError
 
@@ -66,35 +67,36 @@ class SecurityGroupFlowInfoModule(AlicloudEcsModule):
             contexts.append(_flow_analysis.GroupContext(group_id, _group_model.group_from_api(group).group_type, read.inner_access_policy))
             for direction in (INGRESS, EGRESS):
                 rules[direction].extend((group_id, rule) for rule in read.rules(direction))
-        list_ids = sorted(set(rule.peer_prefix_list_id for tagged in rules.values() for _group, rule in tagged if rule.peer_prefix_list_id))
-        prefix_lists, unresolved = {}, list_ids
-        if params['resolve_prefix_lists']:
+        list_ids = sorted(set(list_id for tagged in rules.values() for _group, rule in tagged for list_id in rule.list_ids))
+        list_entries, unresolved = {}, list_ids
+        if params['resolve_lists']:
+            references = ListReferences(self.call, params['region'])
             unresolved = []
             for list_id in list_ids:
-                entries = _groups.read_prefix_list_entries(self.call, list_id)
+                entries = references.readable_entries(list_id)
                 if entries is None:
                     unresolved.append(list_id)
                 else:
-                    prefix_lists[list_id] = entries
+                    list_entries[list_id] = entries
 
         try:
             if flows:
                 # Each direction's rules are compiled once, whatever the number of flows.
-                tables = dict((direction.name, _flow_analysis.RuleTable(rules[direction], prefix_lists)) for direction in (INGRESS, EGRESS))
+                tables = dict((direction.name, _flow_analysis.RuleTable(rules[direction], list_entries)) for direction in (INGRESS, EGRESS))
                 results = []
                 for direction_name, flow in flows:
                     result = _flow_analysis.evaluate(direction_name, None, flow, contexts, table=tables[direction_name])
                     results.append(dict(result, direction=direction_name))
                 self.result['flows'] = results
             else:
-                self.result['findings'] = dict((direction.name, _flow_analysis.findings(direction.name, rules[direction], contexts, prefix_lists))
+                self.result['findings'] = dict((direction.name, _flow_analysis.findings(direction.name, rules[direction], contexts, list_entries))
                                                for direction in (INGRESS, EGRESS))
         except RuleError as error:
             self.module.fail_json(msg=str(error), request_ids=self.request_ids)
         self.result.update(
             security_groups=[dict(security_group_id=context.security_group_id, security_group_type=context.group_type,
                                   inner_access_policy=context.inner_access_policy) for context in contexts],
-            prefix_lists=dict(resolved=sorted(prefix_lists), unresolved=unresolved),
+            **list_report(list_entries, unresolved)
         )
 
 
@@ -105,7 +107,7 @@ def run_security_group_flow_info_module(module_class):
         security_group_names=dict(type='list', elements='str'),
         vpc_id=dict(type='str'),
         flows=dict(type='list', elements='dict', options=FLOW_OPTIONS),
-        resolve_prefix_lists=dict(type='bool', default=True),
+        resolve_lists=dict(type='bool', default=True, aliases=['resolve_prefix_lists']),
     )
     module = AlicloudAnsibleModule(argument_spec=spec, supports_check_mode=True, required_by=dict(vpc_id='security_group_names'))
     module_class(module).execute()

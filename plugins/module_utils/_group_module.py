@@ -17,6 +17,7 @@ from ansible_collections.alicloud.ecs.plugins.module_utils import _flow_analysis
 from ansible_collections.alicloud.ecs.plugins.module_utils._base import (
     AlicloudAnsibleModule, AlicloudEcsModule, ApiError, alicloud_argument_spec, wait_argument_spec,
 )
+from ansible_collections.alicloud.ecs.plugins.module_utils._list_refs import ListReferences
 from ansible_collections.alicloud.ecs.plugins.module_utils._rule_model import EGRESS, INGRESS, resolve_rule
 from ansible_collections.alicloud.ecs.plugins.module_utils._rule_module import diff_view, parse_rule_list, rule_list_spec
 from ansible_collections.alicloud.ecs.plugins.module_utils._rule_writes import (
@@ -80,6 +81,7 @@ class SecurityGroupModule(AlicloudEcsModule):
         super().__init__(module)
         self.done = []  # what the writes so far changed, for the message of a failure half-way
         self.existing_same_name = 0
+        self.references = ListReferences(self.call, module.params['region'])
 
     # --- what the task asks for ------------------------------------------------------------------
 
@@ -228,10 +230,13 @@ class SecurityGroupModule(AlicloudEcsModule):
                     return '%s[%d].' % (option, index)
 
                 resolved = [resolve_rule(rule, is_vpc, group_id, where(index), warnings) for index, rule in enumerate(wanted)]
+                resolved = self.references.resolve_names(resolved, where)
                 resolved = _planning.deduplicate_desired(resolved, where)
                 plans[direction] = _planning.plan_changes(current_rules[direction], resolved, 'present', self.module.params[purge])
-            _planning.check_rule_limit(list(plans.values()), total_rule_count,
-                                       option=' and '.join(option for direction, option, _purge in RULE_LISTS if direction in plans) or 'rules')
+            existing = current_rules[INGRESS] + current_rules[EGRESS]
+            sizes = self.references.max_entries(_planning.lists_to_size(list(plans.values()), existing))
+            _planning.check_group_quota(list(plans.values()), existing, total_rule_count, sizes,
+                                        option=' and '.join(option for direction, option, _purge in RULE_LISTS if direction in plans) or 'rules')
         except RuleError as error:
             # After a create, the result already says what was written (the new group).
             self.module.fail_json(msg=str(error), **dict(self.result, request_ids=self.request_ids))

@@ -10,7 +10,6 @@ and tests can pass anything that answers like the API.
 
 from __future__ import annotations
 
-from ansible_collections.alicloud.ecs.plugins.module_utils._base import ApiError
 from ansible_collections.alicloud.ecs.plugins.module_utils._rule_model import EGRESS, INGRESS, rule_from_api, sorted_rules
 
 DESCRIBE_RULES_PAGE_SIZE = 1000
@@ -78,26 +77,6 @@ def read_group_rules(call, security_group_id):
     return GroupRules(security_group_id, vpc_id, dict((direction, sorted_rules(rules)) for direction, rules in by_direction.items()),
                       len(permissions), policy.lower() if policy else None, pages[0].get('SecurityGroupName') or None,
                       pages[0].get('Description') or None)
-
-
-# Codes that say a prefix list cannot be read by this caller, rather than that the call went wrong.
-UNREADABLE_PREFIX_LIST_CODES = ('InvalidPrefixListId.NotFound', 'Forbidden.RAM', 'Forbidden', 'NoPermission')
-
-
-def prefix_list_entries(call, prefix_list_id):
-    """The CIDR blocks of a prefix list (DescribePrefixListAttributes); an ApiError when it cannot be read."""
-    body = call('DescribePrefixListAttributes', dict(PrefixListId=prefix_list_id))
-    return [entry.get('Cidr') for entry in ((body.get('Entries') or {}).get('Entry') or []) if entry.get('Cidr')]
-
-
-def read_prefix_list_entries(call, prefix_list_id):
-    """The CIDR blocks of a prefix list, or None when the API says this caller cannot read it."""
-    try:
-        return prefix_list_entries(call, prefix_list_id)
-    except ApiError as error:
-        if error.code in UNREADABLE_PREFIX_LIST_CODES:
-            return None
-        raise
 
 
 def describe_groups(call, **filters):

@@ -12,6 +12,7 @@ security group, or a prefix list whose entries are not known. Its dimension says
 end is in that set ({True}), not in it ({False}) or either; a rule naming the token matches {True}
 at any address, every other rule matches either. So a group rule is covered by address rules only
 where they cover every address of both families, which is exact for members of unknown address.
+A port range list whose entries are not known is a token of the same kind, for the destination port.
 """
 
 from __future__ import annotations
@@ -208,32 +209,59 @@ def _ports(text):
     return Intervals.of(max(low, 1), high) if low >= 0 else FULL_PORTS
 
 
-def peer_token(rule, prefix_lists=None):
+def peer_token(rule, list_entries=None):
     """The token a rule's remote side stands for, or None when it is an address set."""
     if rule.peer_cidr_ip or rule.peer_ipv6_cidr_ip:
         return None
     if rule.peer_group_id:
         return rule.peer_group_id
-    if (prefix_lists or {}).get(rule.peer_prefix_list_id) is None:
+    if (list_entries or {}).get(rule.peer_prefix_list_id) is None:
         return rule.peer_prefix_list_id
     return None
 
 
-def tokens_of(rules, prefix_lists=None, extra=()):
+def port_token(rule, list_entries=None):
+    """The token a rule's ports stand for: its port range list when the list's entries are not known, else None.
+
+    A port set of unknown members is handled as an address set of unknown members is: the rule matches {True}
+    of its token at every port, and a rule of known ports covers it only by covering every port.
+    """
+    if rule.port_range_list_id and (list_entries or {}).get(rule.port_range_list_id) is None:
+        return rule.port_range_list_id
+    return None
+
+
+def tokens_of(rules, list_entries=None, extra=()):
     """The sorted tokens of a rule set: the dimensions its boxes need beyond the fixed ones."""
-    return tuple(sorted(set(token for token in (peer_token(rule, prefix_lists) for rule in rules) if token) | set(extra)))
+    found = set(extra)
+    for rule in rules:
+        found.update(token for token in (peer_token(rule, list_entries), port_token(rule, list_entries)) if token)
+    return tuple(sorted(found))
 
 
-def peer_addresses(rule, prefix_lists=None):
+def rule_ports(rule, list_entries=None):
+    """The destination ports of a port protocol's rule: its range, or the union of its port range list's entries."""
+    if not rule.port_range_list_id:
+        return _ports(rule.port_range)
+    entries = (list_entries or {}).get(rule.port_range_list_id)
+    if entries is None:
+        return FULL_PORTS
+    ports = Intervals()
+    for entry in entries:
+        ports = ports | _ports(entry)
+    return ports
+
+
+def peer_addresses(rule, list_entries=None):
     """The remote addresses of a rule; every address where the remote side is a token."""
     if rule.peer_cidr_ip:
         return Addresses.network(rule.peer_cidr_ip)
     if rule.peer_ipv6_cidr_ip:
         return Addresses.network(rule.peer_ipv6_cidr_ip)
-    if peer_token(rule, prefix_lists):
+    if peer_token(rule, list_entries):
         return Addresses.everything()
     addresses = Addresses()
-    for cidr in prefix_lists[rule.peer_prefix_list_id]:
+    for cidr in list_entries[rule.peer_prefix_list_id]:
         addresses = addresses | Addresses.network(cidr)
     return addresses
 
@@ -257,23 +285,26 @@ def everything_region(tokens, memberships=None):
             for protocols, remote, local in _by_family(PROTOCOL_UNIVERSE, everything, everything)]
 
 
-def rule_region(rule, tokens, prefix_lists=None):
+def rule_region(rule, tokens, list_entries=None):
     """The flows a canonical rule matches, as disjoint boxes (one per address family), with a membership
     dimension for each of ``tokens``."""
     if rule.ip_protocol == 'all':
         protocols, ports = PROTOCOL_UNIVERSE, FULL_PORTS
     elif rule.ip_protocol in PORT_PROTOCOLS:
-        protocols, ports = frozenset((rule.ip_protocol,)), _ports(rule.port_range)
+        protocols, ports = frozenset((rule.ip_protocol,)), rule_ports(rule, list_entries)
+        if not ports:
+            # A port range list without entries lets nothing through.
+            return []
     else:
         protocols, ports = frozenset((rule.ip_protocol,)), FULL_PORTS
-    remote = peer_addresses(rule, prefix_lists)
+    remote = peer_addresses(rule, list_entries)
     if rule.local_cidr_ip or rule.local_ipv6_cidr_ip:
         local = Addresses.network(rule.local_cidr_ip or rule.local_ipv6_cidr_ip)
     else:
         local = Addresses.everything()
     source_ports = _ports(rule.source_port_range) if rule.source_port_range else FULL_PORTS
     nic_types = frozenset((rule.nic_type,)) if rule.nic_type in NIC_UNIVERSE else NIC_UNIVERSE
-    own = peer_token(rule, prefix_lists)
-    memberships = [frozenset((True,)) if token == own else EITHER for token in tokens]
+    own = (peer_token(rule, list_entries), port_token(rule, list_entries))
+    memberships = [frozenset((True,)) if token in own else EITHER for token in tokens]
     return [Box([family_protocols, ports, remote_part, local_part, source_ports, nic_types] + memberships)
             for family_protocols, remote_part, local_part in _by_family(protocols, remote, local)]

@@ -106,19 +106,62 @@ def plan_changes(existing, desired, state='present', purge=False):
     return plan
 
 
-def check_rule_limit(plans, total_rule_count, limit=RULE_LIMIT, option='rules'):
+def check_rule_limit(plans, total_rule_count, limit=RULE_LIMIT, option='rules', cost=None, used=None):
     """Raise before any write when the plans would pass the group's total (ingress + egress) rule limit.
 
-    ``plans`` is one plan or the plans of both directions of one group.
+    ``plans`` is one plan or the plans of both directions of one group. ``cost(rule)`` is what a rule takes of
+    the quota (1 unless it references a list, see _list_refs.rule_cost) and ``used`` what the group's rules take
+    now; without them every rule counts one.
     """
     plans = plans if isinstance(plans, (list, tuple)) else [plans]
-    adding = sum(len(plan.authorize) for plan in plans)
-    removing = sum(len(plan.revoke) for plan in plans)
-    after = total_rule_count - removing + adding
-    if adding and after > limit:
+    cost = cost or (lambda rule: 1)
+    used = total_rule_count if used is None else used
+    adding = sum(cost(rule) for plan in plans for rule in plan.authorize)
+    removing = sum(cost(rule) for plan in plans for rule in plan.revoke)
+    after = used - removing + adding
+    if not adding or after <= limit:
+        return
+    if used == total_rule_count and adding == sum(len(plan.authorize) for plan in plans):
         raise RuleError(option, 'the group would hold %d rules (%d now, %d to add, %d to remove); ECS allows at most %d '
                                 'ingress and egress rules in total per security group'
                         % (after, total_rule_count, adding, removing, limit))
+    raise RuleError(option, 'the group would take %d of its %d rules (%d now, %d to add, %d to remove), counting a rule that '
+                            'references a prefix list or port range list as the max_entries of the list, as ECS does'
+                    % (after, limit, used, adding, removing))
+
+
+def rule_cost(rule, max_entries):
+    """What one rule takes of its group's rule quota, at the least: 1, or the MaxEntries of the list it references.
+
+    ECS charges a rule over a prefix list or a port range list the list's MaxEntries, however many entries
+    it holds now (ECS Limits, note 3; CreatePortRangeList, MaxEntries). What a rule over both lists costs is
+    not documented; the larger of the two is the least it can cost, so the check before any write never refuses
+    what ECS would accept, and ECS's own answer decides the rest. ``max_entries`` is {list id: MaxEntries};
+    a list not in it (one this caller cannot read) counts one.
+    """
+    costs = [max_entries.get(list_id, 1) for list_id in rule.list_ids]
+    return max(costs) if costs else 1
+
+
+def lists_to_size(plans, existing_rules):
+    """The ids of the lists whose MaxEntries the quota check needs: none unless the plans add rules."""
+    if not any(plan.authorize for plan in plans):
+        return set()
+    involved = list(existing_rules) + [rule for plan in plans for rule in plan.authorize]
+    return set(list_id for rule in involved for list_id in rule.list_ids)
+
+
+def check_group_quota(plans, existing_rules, total_rule_count, max_entries, option='rules'):
+    """Raise a RuleError before any write when the plans would pass the group's rule quota, counting lists as ECS does.
+
+    ``existing_rules`` are the group's rules of both directions, ``max_entries`` the sizes of the lists in
+    ``lists_to_size``.
+    """
+    def cost(rule):
+        return rule_cost(rule, max_entries)
+
+    used = total_rule_count + sum(cost(rule) - 1 for rule in existing_rules)
+    check_rule_limit(plans, total_rule_count, option=option, cost=cost, used=used)
 
 
 def derive_client_token(base, action, params):

@@ -13,6 +13,7 @@ from ansible_collections.alicloud.ecs.plugins.module_utils import _filters, _gro
 from ansible_collections.alicloud.ecs.plugins.module_utils._base import (
     AlicloudAnsibleModule, AlicloudEcsModule, alicloud_argument_spec,
 )
+from ansible_collections.alicloud.ecs.plugins.module_utils._list_refs import ListReferences
 from ansible_collections.alicloud.ecs.plugins.module_utils._values import RuleError
 
 
@@ -37,10 +38,20 @@ class RuleInfoModule(AlicloudEcsModule):
             self.module.fail_json(msg=str(error), request_ids=self.request_ids)
 
         groups = []
+        references = ListReferences(self.call, params['region'])
+        list_entries = {}
         for group_id in dict.fromkeys(group_ids):
             group = _groups.read_group_rules(self.call, group_id)
-            rules = [rule.to_dict() for rule in group.rules(self.DIRECTION) if _filters.rule_matches(rule, filters)]
+            if 'port' in filters:
+                # Which ports a rule over a port range list opens is in the list: each list is read once for the task.
+                for rule in group.rules(self.DIRECTION):
+                    if rule.port_range_list_id and rule.port_range_list_id not in list_entries:
+                        list_entries[rule.port_range_list_id] = references.readable_entries(rule.port_range_list_id)
+            rules = [rule.to_dict() for rule in group.rules(self.DIRECTION) if _filters.rule_matches(rule, filters, list_entries)]
             groups.append(dict(security_group_id=group_id, vpc_id=group.vpc_id, total_rule_count=group.total_rule_count, rules=rules))
+        for list_id in sorted(list_id for list_id, entries in list_entries.items() if entries is None):
+            self.module.warn('port: port range list %s could not be read; its rules are returned, as they may apply to port %d'
+                             % (list_id, filters['port']))
         self.result.update(security_groups=groups, rules=[rule for group in groups for rule in group['rules']])
 
 

@@ -17,7 +17,7 @@ import functools
 from dataclasses import dataclass, field, replace
 
 from ansible_collections.alicloud.ecs.plugins.module_utils._values import (
-    ANY_PORT, RuleError, normalize_cidr, normalize_nic_type, normalize_policy, normalize_port_range, normalize_priority,
+    ANY_PORT, PORT_PROTOCOLS, RuleError, normalize_cidr, normalize_nic_type, normalize_policy, normalize_port_range, normalize_priority,
     normalize_protocol, normalize_source_port_range, text_or_none, validate_description, validate_owner_id,
     validate_resource_id,
 )
@@ -25,12 +25,19 @@ from ansible_collections.alicloud.ecs.plugins.module_utils._values import (
 # The roles that together identify a rule. Description is deliberately outside: it is fixed in place.
 # The owner of a peer group is outside too: group ids are unique across accounts, and
 # DescribeSecurityGroupAttribute returns the owner only as *GroupOwnerAccount (holding the account ID).
+# A rule over a port range list and a rule over the same ports as a range are different rules: each is its own
+# entry to ECS, and a later change of the list changes only the first.
 IDENTITY_ROLES = (
-    'ip_protocol', 'port_range', 'source_port_range', 'peer_cidr_ip', 'peer_ipv6_cidr_ip', 'peer_group_id',
-    'peer_prefix_list_id', 'local_cidr_ip', 'local_ipv6_cidr_ip', 'policy', 'priority', 'nic_type',
+    'ip_protocol', 'port_range', 'port_range_list_id', 'source_port_range', 'peer_cidr_ip', 'peer_ipv6_cidr_ip',
+    'peer_group_id', 'peer_prefix_list_id', 'local_cidr_ip', 'local_ipv6_cidr_ip', 'policy', 'priority', 'nic_type',
 )
-# What a user may set on a rule, and what the API accepts in Permissions.N.
-SETTABLE_ROLES = IDENTITY_ROLES + ('peer_group_owner_account', 'peer_group_owner_id', 'description')
+# What the API accepts in Permissions.N.
+SENT_ROLES = IDENTITY_ROLES + ('peer_group_owner_account', 'peer_group_owner_id', 'description')
+# Lists by name: resolved to their ids before planning (see _list_refs); never sent, and outside the identity, so
+# that a rule read back with both the id and the name feeds back unchanged.
+LIST_NAME_ROLES = ('peer_prefix_list_name', 'port_range_list_name')
+# What a user may set on a rule.
+SETTABLE_ROLES = SENT_ROLES + LIST_NAME_ROLES
 # What the modules return for a rule.
 OUTPUT_ROLES = SETTABLE_ROLES + ('security_group_rule_id', 'create_time')
 
@@ -99,7 +106,7 @@ class Rule:
 
     direction: Direction
     ip_protocol: str
-    port_range: str
+    port_range: str | None
     policy: str = 'accept'
     priority: int = 1
     nic_type: str | None = None
@@ -110,9 +117,12 @@ class Rule:
     peer_group_owner_account: str | None = None
     peer_group_owner_id: str | None = None
     peer_prefix_list_id: str | None = None
+    port_range_list_id: str | None = None
     local_cidr_ip: str | None = None
     local_ipv6_cidr_ip: str | None = None
     description: str | None = None
+    peer_prefix_list_name: str | None = field(default=None, compare=False)
+    port_range_list_name: str | None = field(default=None, compare=False)
     security_group_rule_id: str | None = field(default=None, compare=False)
     create_time: str | None = field(default=None, compare=False)
 
@@ -136,7 +146,7 @@ class Rule:
     def to_api(self, prefix=''):
         """Query parameters that create this rule, as the direction's Authorize action expects them."""
         params = {}
-        for role in SETTABLE_ROLES:
+        for role in SENT_ROLES:
             value = getattr(self, role)
             if value is not None:
                 params[prefix + self.direction.wire(role)] = str(value)
@@ -144,7 +154,19 @@ class Rule:
 
     @property
     def peer(self):
-        return self.peer_cidr_ip or self.peer_ipv6_cidr_ip or self.peer_group_id or self.peer_prefix_list_id
+        return self.peer_cidr_ip or self.peer_ipv6_cidr_ip or self.peer_group_id or self.peer_prefix_list_id or self.peer_prefix_list_name
+
+    @property
+    def ports(self):
+        """The destination ports as written: a range, or the port range list the rule takes them from."""
+        if self.port_range_list_id or self.port_range_list_name:
+            return 'port list %s' % (self.port_range_list_id or self.port_range_list_name)
+        return self.port_range
+
+    @property
+    def list_ids(self):
+        """The ids of the prefix list and port range list the rule references, where it does."""
+        return tuple(list_id for list_id in (self.peer_prefix_list_id, self.port_range_list_id) if list_id)
 
     def summary(self):
         """A short human description, used in messages: rules of different identity get different summaries."""
@@ -152,7 +174,7 @@ class Rule:
         local_parts = ''.join((', %s %s' % (self.direction.local_side, local) if local else '',
                                ', source ports %s' % self.source_port_range if self.source_port_range else ''))
         return '%s %s %s %s (%s, priority %d, %s%s)' % (
-            self.policy, self.ip_protocol, self.direction.preposition, self.peer or '?', self.port_range, self.priority,
+            self.policy, self.ip_protocol, self.direction.preposition, self.peer or '?', self.ports, self.priority,
             self.nic_type or 'default nic', local_parts)
 
 
@@ -172,7 +194,19 @@ def parse_rule(direction, options, where='', warnings=None):
     warnings = [] if warnings is None else warnings
     subject = where.rstrip('.') or 'rule'
     protocol = normalize_protocol(given('ip_protocol'), name('ip_protocol'))
-    port_range = normalize_port_range(given('port_range'), protocol, name('port_range'))
+    port_list = validate_resource_id(given('port_range_list_id'), 'prl-', name('port_range_list_id'))
+    port_list_name = text_or_none(given('port_range_list_name'))
+    if port_list or port_list_name:
+        list_option = name('port_range_list_id' if port_list else 'port_range_list_name')
+        if protocol not in PORT_PROTOCOLS:
+            raise RuleError(list_option, 'applies only to tcp and udp rules, which have ports; this rule is %s' % protocol)
+        if text_or_none(given('port_range')) is not None:
+            # ECS would ignore the list and open the range: which of the two was meant cannot be told.
+            raise RuleError(list_option, 'cannot be combined with %s; ECS ignores the list when a port range is given, so give one of them'
+                            % name('port_range'))
+        port_range = None
+    else:
+        port_range = normalize_port_range(given('port_range'), protocol, name('port_range'))
     source_port_range = normalize_source_port_range(given('source_port_range'), protocol, name('source_port_range'))
 
     peer_cidr = normalize_cidr(given('peer_cidr_ip'), 4, name('peer_cidr_ip'), warnings=warnings)
@@ -181,6 +215,7 @@ def parse_rule(direction, options, where='', warnings=None):
     local_cidr6 = normalize_cidr(given('local_ipv6_cidr_ip'), 6, name('local_ipv6_cidr_ip'), warnings=warnings)
     peer_group = validate_resource_id(given('peer_group_id'), 'sg-', name('peer_group_id'))
     prefix_list = validate_resource_id(given('peer_prefix_list_id'), 'pl-', name('peer_prefix_list_id'))
+    prefix_list_name = text_or_none(given('peer_prefix_list_name'))
     owner_account = text_or_none(given('peer_group_owner_account'))
     owner_id = validate_owner_id(given('peer_group_owner_id'), name('peer_group_owner_id'))
     option = direction.option
@@ -202,17 +237,17 @@ def parse_rule(direction, options, where='', warnings=None):
         warnings.append('%s: %s takes precedence over %s and its owner, which are ignored'
                         % (subject, option('peer_cidr_ip'), option('peer_group_id')))
         peer_group = owner_account = owner_id = None
-    if prefix_list and (peer_cidr or peer_cidr6 or peer_group):
+    if (prefix_list or prefix_list_name) and (peer_cidr or peer_cidr6 or peer_group):
         warnings.append('%s: %s is ignored because an address or group %s is given'
-                        % (subject, option('peer_prefix_list_id'), direction.peer_noun))
-        prefix_list = None
+                        % (subject, option('peer_prefix_list_id' if prefix_list else 'peer_prefix_list_name'), direction.peer_noun))
+        prefix_list = prefix_list_name = None
     if (owner_account or owner_id) and not peer_group:
         raise RuleError(name('peer_group_owner_id' if owner_id else 'peer_group_owner_account'),
                         'only applies with %s' % option('peer_group_id'))
-    if not (peer_cidr or peer_cidr6 or peer_group or prefix_list):
-        raise RuleError(name('peer_cidr_ip'), 'a %s is required: give one of %s, %s, %s or %s' % (
+    if not (peer_cidr or peer_cidr6 or peer_group or prefix_list or prefix_list_name):
+        raise RuleError(name('peer_cidr_ip'), 'a %s is required: give one of %s, %s, %s, %s or %s' % (
             direction.peer_noun, option('peer_cidr_ip'), option('peer_ipv6_cidr_ip'), option('peer_group_id'),
-            option('peer_prefix_list_id')))
+            option('peer_prefix_list_id'), option('peer_prefix_list_name')))
 
     if protocol == 'icmpv6' and (peer_cidr or local_cidr):
         raise RuleError(name('ip_protocol'), 'icmpv6 needs IPv6 addresses (%s / %s)'
@@ -228,7 +263,7 @@ def parse_rule(direction, options, where='', warnings=None):
     if nic_type == 'internet' and peer_group:
         raise RuleError(name('nic_type'), 'must be intranet when the %s is a security group (%s)'
                         % (direction.peer_noun, option('peer_group_id')))
-    if nic_type == 'internet' and prefix_list:
+    if nic_type == 'internet' and (prefix_list or prefix_list_name):
         raise RuleError(name('nic_type'), 'must be intranet when the %s is a prefix list' % direction.peer_noun)
 
     return Rule(
@@ -242,6 +277,9 @@ def parse_rule(direction, options, where='', warnings=None):
         peer_group_owner_account=owner_account,
         peer_group_owner_id=owner_id,
         peer_prefix_list_id=prefix_list,
+        peer_prefix_list_name=prefix_list_name,
+        port_range_list_id=port_list,
+        port_range_list_name=port_list_name,
         local_cidr_ip=local_cidr,
         local_ipv6_cidr_ip=local_cidr6,
         policy=normalize_policy(given('policy'), name('policy')),
@@ -262,9 +300,12 @@ def resolve_rule(rule, is_vpc, security_group_id, where='', warnings=None):
         if rule.peer_ipv6_cidr_ip or rule.local_ipv6_cidr_ip:
             raise RuleError(name('peer_ipv6_cidr_ip' if rule.peer_ipv6_cidr_ip else 'local_ipv6_cidr_ip'),
                             'IPv6 rules are supported only in VPC security groups; %s is a classic network group' % security_group_id)
-        if rule.peer_prefix_list_id:
-            raise RuleError(name('peer_prefix_list_id'),
+        if rule.peer_prefix_list_id or rule.peer_prefix_list_name:
+            raise RuleError(name('peer_prefix_list_id' if rule.peer_prefix_list_id else 'peer_prefix_list_name'),
                             'prefix lists are supported only in VPC security groups; %s is a classic network group' % security_group_id)
+        if rule.port_range_list_id or rule.port_range_list_name:
+            raise RuleError(name('port_range_list_id' if rule.port_range_list_id else 'port_range_list_name'),
+                            'port range lists are supported only in VPC security groups; %s is a classic network group' % security_group_id)
     nic_type = rule.nic_type
     if is_vpc:
         if nic_type == 'internet' and warnings is not None:
@@ -297,8 +338,13 @@ def rule_from_api(direction, permission, is_vpc=True):
 
     protocol_text = raw('ip_protocol') or 'all'
     protocol = lenient(normalize_protocol, protocol_text, fallback=protocol_text.lower())
-    port_text = raw('port_range')
-    port_range = lenient(normalize_port_range, port_text, protocol, fallback=port_text or ANY_PORT)
+    port_list = raw('port_range_list_id')
+    if port_list:
+        # What PortRange holds for a rule over a port list is not documented: the list's entries are the ports.
+        port_range = None
+    else:
+        port_text = raw('port_range')
+        port_range = lenient(normalize_port_range, port_text, protocol, fallback=port_text or ANY_PORT)
     source_ports = raw('source_port_range')
     if source_ports:
         source_ports = lenient(normalize_source_port_range, source_ports, protocol, fallback=source_ports)
@@ -322,6 +368,9 @@ def rule_from_api(direction, permission, is_vpc=True):
         peer_group_owner_account=owner_account,
         peer_group_owner_id=owner_id,
         peer_prefix_list_id=prefix_list,
+        peer_prefix_list_name=raw('peer_prefix_list_name') if prefix_list else None,
+        port_range_list_id=port_list,
+        port_range_list_name=raw('port_range_list_name') if port_list else None,
         local_cidr_ip=address('local_cidr_ip', 4),
         local_ipv6_cidr_ip=address('local_ipv6_cidr_ip', 6),
         policy=(raw('policy') or 'accept').lower(),

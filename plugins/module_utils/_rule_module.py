@@ -16,7 +16,8 @@ from ansible_collections.alicloud.ecs.plugins.module_utils import _flow_analysis
 from ansible_collections.alicloud.ecs.plugins.module_utils._base import (
     AlicloudAnsibleModule, AlicloudEcsModule, alicloud_argument_spec, wait_argument_spec,
 )
-from ansible_collections.alicloud.ecs.plugins.module_utils._rule_model import parse_rule, resolve_rule
+from ansible_collections.alicloud.ecs.plugins.module_utils._list_refs import ListReferences
+from ansible_collections.alicloud.ecs.plugins.module_utils._rule_model import EGRESS, INGRESS, parse_rule, resolve_rule
 from ansible_collections.alicloud.ecs.plugins.module_utils._rule_writes import PartialApplyError, apply_plan
 from ansible_collections.alicloud.ecs.plugins.module_utils._values import RuleError, validate_client_token
 
@@ -112,12 +113,16 @@ class RuleModule(AlicloudEcsModule):
         except _groups.GroupLookupError as error:
             self.module.fail_json(msg=str(error), request_ids=self.request_ids)
         group = _groups.read_group_rules(self.call, group_id)
+        references = ListReferences(self.call, params['region'])
         try:
             resolved = [resolve_rule(rule, group.is_vpc, group_id, self.where(index), warnings)
                         for index, rule in enumerate(desired)]
+            resolved = references.resolve_names(resolved, self.where)
             resolved = _planning.deduplicate_desired(resolved, self.where)
             plan = _planning.plan_changes(group.rules(direction), resolved, params['state'], params['purge_rules'])
-            _planning.check_rule_limit(plan, group.total_rule_count)
+            existing = group.rules(EGRESS) + group.rules(INGRESS)
+            sizes = references.max_entries(_planning.lists_to_size([plan], existing))
+            _planning.check_group_quota([plan], existing, group.total_rule_count, sizes)
         except RuleError as error:
             self.module.fail_json(msg=str(error), request_ids=self.request_ids)
         rules_after = plan.after()

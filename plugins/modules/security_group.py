@@ -129,6 +129,24 @@ options:
       source_prefix_list_id:
         description: Source prefix list. VPC groups only.
         type: str
+      source_prefix_list_name:
+        description:
+          - The source prefix list by its exact name, looked up once per task in the task's region; fails naming the
+            candidates when none or several lists have that name. VPC security groups only.
+          - Ignored when O(rules[].source_prefix_list_id) is given too, so that a returned rule, which holds both, feeds back unchanged.
+        type: str
+      port_range_list_id:
+        description:
+          - The destination ports from a port range list (C(prl-...)), instead of O(rules[].port_range). C(tcp) and
+            C(udp) only, VPC security groups only; giving both fails, since ECS would ignore the list.
+          - A rule over a port range list and a rule with the same ports as a range are different rules.
+          - ECS charges a rule over a list as many of the group's 200 rules as the list's C(max_entries); the check
+            before any write counts so (see M(alicloud.ecs.port_range_list)).
+        type: str
+      port_range_list_name:
+        description:
+          - The port range list by its exact name, looked up once per task. Ignored when O(rules[].port_range_list_id) is given too.
+        type: str
       dest_cidr_ip:
         description: Destination IPv4 CIDR block or address inside the group.
         type: str
@@ -187,6 +205,24 @@ options:
         type: str
       dest_prefix_list_id:
         description: Destination prefix list. VPC groups only.
+        type: str
+      dest_prefix_list_name:
+        description:
+          - The destination prefix list by its exact name, looked up once per task in the task's region; fails naming the
+            candidates when none or several lists have that name. VPC security groups only.
+          - Ignored when O(rules_egress[].dest_prefix_list_id) is given too, so that a returned rule, which holds both, feeds back unchanged.
+        type: str
+      port_range_list_id:
+        description:
+          - The destination ports from a port range list (C(prl-...)), instead of O(rules_egress[].port_range). C(tcp) and
+            C(udp) only, VPC security groups only; giving both fails, since ECS would ignore the list.
+          - A rule over a port range list and a rule with the same ports as a range are different rules.
+          - ECS charges a rule over a list as many of the group's 200 rules as the list's C(max_entries); the check
+            before any write counts so (see M(alicloud.ecs.port_range_list)).
+        type: str
+      port_range_list_name:
+        description:
+          - The port range list by its exact name, looked up once per task. Ignored when O(rules_egress[].port_range_list_id) is given too.
         type: str
       source_cidr_ip:
         description: Source IPv4 CIDR block or address inside the group.

@@ -11,20 +11,20 @@ short_description: Audit Alibaba Cloud ECS security groups of whole accounts and
 version_added: 0.1.0
 description:
   - Reads every security group in scope (one DescribeSecurityGroups call per 100 groups, one DescribeSecurityGroupAttribute
-    read per group, one DescribePrefixListAttributes read per prefix list the rules reference, per account and region),
+    read per group, one read per prefix list or port range list the rules reference, per account and region),
     concurrently, and answers the checks by exact evaluation of the rules as ECS applies them, not by matching how a rule is
     spelled.
   - The built-in checks ask whether the whole internet reaches one instance of the group on a port, with the meaning of the
     CIS Alibaba Cloud Foundations Benchmark v2.0.0 items 4.3 (port 22) and 4.4 (port 3389) - every address of C(0.0.0.0/0),
     or every address of C(::/0), reaches the port of one instance (one local address and NIC type) from some source port.
-    Split blocks (C(0.0.0.0/1) and C(128.0.0.0/1)), IPv6, prefix lists, protocol C(all), port ranges, a drop rule of higher
+    Split blocks (C(0.0.0.0/1) and C(128.0.0.0/1)), IPv6, prefix lists, port range lists, protocol C(all), port ranges, a drop rule of higher
     priority and the drop that wins a tie at equal priority are all decided as ECS decides them, so such groups are neither
     missed nor falsely reported.
   - Traffic from the internet comes from addresses, not from members of a security group, so rules whose source is a group
     and the inner access policy do not let it in. It arrives on the internet NIC of a classic network instance, and on
     the only NIC type a VPC instance has.
-  - A prefix list that cannot be read is never guessed. When the answer depends on its entries, the check is
-    C(undetermined) and the list is listed in RV(unreadable).
+  - A prefix list or port range list that cannot be read is never guessed. When the answer depends on its entries, the
+    check is C(undetermined) and the list is listed in RV(unreadable).
   - Each finding names the group, the check, every rule that lets the traffic in (in the form the rule modules take, so
     that a remediation task can pass them with O(alicloud.ecs.security_group_ingress#module:state=absent) and close the
     exposure in one run) and one witness flow that the flow evaluator of M(alicloud.ecs.security_group_flow_info)
@@ -219,7 +219,7 @@ options:
     choices: [none, any, low, medium, high, critical]
   fail_on_unreadable:
     description:
-      - Fail the task when an account and region could not be listed, a group or a prefix list could not be read, a group
+      - Fail the task when an account and region could not be listed, a group or a list could not be read, a group
         asked for by ID or name was not found, or a check is C(undetermined). By default these are reported in
         RV(unreadable) and RV(summary) and the task goes on; it fails only when no account and region at all can be
         listed.
@@ -320,7 +320,7 @@ findings:
       description: C(low), C(medium), C(high) or C(critical).
       type: str
     status:
-      description: C(fail), or C(undetermined) when unreadable prefix lists decide the answer.
+      description: C(fail), or C(undetermined) when unreadable lists decide the answer.
       type: str
     open:
       description: For the built-in checks, every protocol and port that fails as badly as the finding says (C(tcp port 23)).
@@ -342,7 +342,7 @@ findings:
         - For the built-in checks, C(whole_internet) (true, false or null when undetermined), C(families) (C(ipv4), C(ipv6)
           whose every address reaches one instance), C(reachable_from) (the public CIDR blocks that reach one instance),
           C(widest_sources) (the widest of them per family), C(widest_source) (that of the family the finding is about)
-          and C(may_reach_from) (what unreadable prefix lists could add, when they matter).
+          and C(may_reach_from) (what unreadable lists could add, when they matter).
         - For O(forbid), C(reachable_from) (every address that reaches, public or not); for O(require), C(not_reached_from).
       type: dict
     rules:
@@ -365,14 +365,14 @@ groups:
     - Every group audited, with C(account), C(region), C(security_group_id), C(security_group_name), C(vpc_id),
       C(security_group_type), C(inner_access_policy), C(rule_count), C(status) (C(pass), C(fail), C(undetermined) or
       C(unreadable)), C(checks) (the status of each check, and of each assertion under its index and name, C(forbid[0]) then its name) and
-      C(prefix_lists) (C(resolved), C(unresolved)).
+      C(prefix_lists) and C(port_range_lists) (each with C(resolved) and C(unresolved)).
   returned: success, and when O(fail_on) fails the task
   type: list
   elements: dict
 unreadable:
   description:
     - What could not be read, each with C(kind) (C(scope) for an account and region that could not be listed,
-      C(security_group), C(security_group_name) or C(prefix_list)), C(id), C(account), C(region) and C(error) (the API's
+      C(security_group), C(security_group_name), C(prefix_list) or C(port_range_list)), C(id), C(account), C(region) and C(error) (the API's
       C(code), C(message), C(http_status) and C(request_id); C(NotFound) for a group asked for that no scope lists).
   returned: success
   type: list

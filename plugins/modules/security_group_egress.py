@@ -56,7 +56,7 @@ options:
       port_range:
         description:
           - Destination port range as C(start/end), for example C(80/80) or C(1024/65535); C(start-end) is accepted
-            too, and a single port C(443) means C(443/443). Required for C(tcp) and C(udp).
+            too, and a single port C(443) means C(443/443). Required for C(tcp) and C(udp), unless the ports come from a port range list.
           - For C(icmp), C(gre), C(all) and C(icmpv6) omit it or give C(-1/-1); any other value is an error.
         type: str
       source_port_range:
@@ -87,6 +87,24 @@ options:
         description:
           - Destination prefix list. VPC security groups only, NIC type C(intranet). Ignored (with a warning) when an
             address or group destination is also given, as in the API.
+        type: str
+      dest_prefix_list_name:
+        description:
+          - The destination prefix list by its exact name, looked up once per task in the task's region; fails naming the
+            candidates when none or several lists have that name. VPC security groups only.
+          - Ignored when O(rules[].dest_prefix_list_id) is given too, so that a returned rule, which holds both, feeds back unchanged.
+        type: str
+      port_range_list_id:
+        description:
+          - The destination ports from a port range list (C(prl-...)), instead of O(rules[].port_range). C(tcp) and
+            C(udp) only, VPC security groups only; giving both fails, since ECS would ignore the list.
+          - A rule over a port range list and a rule with the same ports as a range are different rules.
+          - ECS charges a rule over a list as many of the group's 200 rules as the list's C(max_entries); the check
+            before any write counts so (see M(alicloud.ecs.port_range_list)).
+        type: str
+      port_range_list_name:
+        description:
+          - The port range list by its exact name, looked up once per task. Ignored when O(rules[].port_range_list_id) is given too.
         type: str
       source_cidr_ip:
         description:
@@ -151,6 +169,24 @@ options:
   dest_prefix_list_id:
     description:
       - Destination prefix list. VPC security groups only, NIC type C(intranet).
+    type: str
+  dest_prefix_list_name:
+    description:
+      - The destination prefix list by its exact name, looked up once per task in the task's region; fails naming the
+        candidates when none or several lists have that name. VPC security groups only.
+      - Ignored when O(dest_prefix_list_id) is given too, so that a returned rule, which holds both, feeds back unchanged.
+    type: str
+  port_range_list_id:
+    description:
+      - The destination ports from a port range list (C(prl-...)), instead of O(port_range). C(tcp) and
+        C(udp) only, VPC security groups only; giving both fails, since ECS would ignore the list.
+      - A rule over a port range list and a rule with the same ports as a range are different rules.
+      - ECS charges a rule over a list as many of the group's 200 rules as the list's C(max_entries); the check
+        before any write counts so (see M(alicloud.ecs.port_range_list)).
+    type: str
+  port_range_list_name:
+    description:
+      - The port range list by its exact name, looked up once per task. Ignored when O(port_range_list_id) is given too.
     type: str
   source_cidr_ip:
     description:
@@ -289,7 +325,7 @@ rules:
       type: str
       sample: tcp
     port_range:
-      description: Destination port range; C(-1/-1) for protocols without ports.
+      description: Destination port range; C(-1/-1) for protocols without ports; null when the ports come from a port range list.
       type: str
       sample: 443/443
     source_port_range:
@@ -315,6 +351,15 @@ rules:
       type: str
     dest_prefix_list_id:
       description: Destination prefix list.
+      type: str
+    dest_prefix_list_name:
+      description: Name of the prefix list, as ECS reports it; null without a prefix list.
+      type: str
+    port_range_list_id:
+      description: Port range list the rule takes its destination ports from; then RV(rules[].port_range) is null.
+      type: str
+    port_range_list_name:
+      description: Name of the port range list, as ECS reports it.
       type: str
     source_cidr_ip:
       description: Source IPv4 network.

@@ -43,6 +43,10 @@ options:
     description:
       - Keep only rules to this prefix list.
     type: str
+  port_range_list_id:
+    description:
+      - Keep only rules that take their ports from this port range list.
+    type: str
 """
 
 EXAMPLES = r"""
@@ -93,6 +97,9 @@ rules:
       dest_group_owner_account: null
       dest_group_owner_id: null
       dest_prefix_list_id: null
+      dest_prefix_list_name: null
+      port_range_list_id: null
+      port_range_list_name: null
       source_cidr_ip: null
       ipv6_source_cidr_ip: null
       policy: accept

@@ -27,8 +27,10 @@ description:
     group listed are evaluated together as one list, as ECS does for an instance in several groups.'
   - Rules whose remote side is a security group match by membership, which the rules do not tell; a flow states the
     groups its remote end belongs to with O(flows[].remote_groups), else such rules make the verdict
-    C(undetermined) and are listed with the reason. Prefix lists are resolved with DescribePrefixListAttributes; one
-    that cannot be read is reported in RV(prefix_lists) and treated the same way.
+    C(undetermined) and are listed with the reason. Prefix lists are resolved with DescribePrefixListAttributes and
+    port range lists with DescribePortRangeListEntries, each once; one that cannot be read is reported in
+    RV(prefix_lists) or RV(port_range_lists) and treated the same way.
+  - A rule over a port range list is evaluated as the rules of its entries would be, one per port range.
 author:
   - alicloud.ecs maintainers (@alicloud-ecs)
 extends_documentation_fragment:
@@ -90,11 +92,13 @@ options:
         description: The security groups the remote end belongs to; an empty list says it belongs to none.
         type: list
         elements: str
-  resolve_prefix_lists:
+  resolve_lists:
     description:
-      - Read the entries of the prefix lists the rules name (one DescribePrefixListAttributes call per list).
+      - Read the entries of the prefix lists and port range lists the rules name (one call per list).
+      - Without them, rules over lists make the verdicts that depend on them C(undetermined).
     type: bool
     default: true
+    aliases: [resolve_prefix_lists]
 """
 
 EXAMPLES = r"""
@@ -182,6 +186,10 @@ security_groups:
   elements: dict
 prefix_lists:
   description: The prefix lists the rules name, C(resolved) and C(unresolved).
+  returned: success
+  type: dict
+port_range_lists:
+  description: The port range lists the rules name, C(resolved) and C(unresolved).
   returned: success
   type: dict
 request_ids:

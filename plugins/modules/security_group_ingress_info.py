@@ -43,6 +43,10 @@ options:
     description:
       - Keep only rules from this prefix list.
     type: str
+  port_range_list_id:
+    description:
+      - Keep only rules that take their ports from this port range list.
+    type: str
 """
 
 EXAMPLES = r"""
@@ -93,6 +97,9 @@ rules:
       source_group_owner_account: null
       source_group_owner_id: null
       source_prefix_list_id: null
+      source_prefix_list_name: null
+      port_range_list_id: null
+      port_range_list_name: null
       dest_cidr_ip: null
       ipv6_dest_cidr_ip: null
       policy: accept

@@ -35,7 +35,7 @@ def rule(direction=INGRESS, nic_type=None, **options):
 def group(rules, group_type='normal', prefix_lists=None, unresolved=(), egress=(), nic_types=('intranet',)):
     return au.AuditedGroup(context=CONTEXTS[group_type], rules={'ingress': [(GROUP_ID, item) for item in rules],
                                                                 'egress': [(GROUP_ID, item) for item in egress]},
-                           prefix_lists=dict(prefix_lists or {}), unresolved=tuple(unresolved), nic_types=frozenset(nic_types))
+                           list_entries=dict(prefix_lists or {}), unresolved=tuple(unresolved), nic_types=frozenset(nic_types))
 
 
 def status_of(finding):
@@ -324,7 +324,7 @@ def draw_rules(data, direction=INGRESS, lists=tuple(sorted(PREFIX_LISTS)), peers
 def audited(tagged_rules, group_type, prefix_lists=None, unresolved=(), direction_name='ingress', nics=NICS):
     prefix_lists = PREFIX_LISTS if prefix_lists is None else prefix_lists
     other = 'egress' if direction_name == 'ingress' else 'ingress'
-    return au.AuditedGroup(context=CONTEXTS[group_type], rules={direction_name: tagged_rules, other: []}, prefix_lists=dict(prefix_lists),
+    return au.AuditedGroup(context=CONTEXTS[group_type], rules={direction_name: tagged_rules, other: []}, list_entries=dict(prefix_lists),
                            unresolved=tuple(unresolved), nic_types=frozenset(nics))
 
 

@@ -10,11 +10,12 @@ import pytest
 
 from ansible_collections.alicloud.ecs.plugins.module_utils import _groups
 from ansible_collections.alicloud.ecs.plugins.module_utils._base import ApiError
+from ansible_collections.alicloud.ecs.plugins.module_utils._list_refs import ListReferences
 
 
 def answering(outcome):
     def call(action, query):
-        assert (action, sorted(query)) == ('DescribePrefixListAttributes', ['PrefixListId'])
+        assert (action, sorted(query)) in (('DescribePrefixListAttributes', ['PrefixListId']), ('DescribePortRangeListEntries', ['PortRangeListId']))
         if isinstance(outcome, Exception):
             raise outcome
         return outcome
@@ -23,20 +24,27 @@ def answering(outcome):
 
 def test_the_entries_of_a_readable_prefix_list_are_its_cidr_blocks():
     body = dict(Entries=dict(Entry=[dict(Cidr='10.0.0.0/8', Description='a'), dict(Cidr='192.0.2.0/24')]))
-    assert _groups.read_prefix_list_entries(answering(body), 'pl-1') == ['10.0.0.0/8', '192.0.2.0/24']
-    assert _groups.read_prefix_list_entries(answering({}), 'pl-1') == []
+    assert ListReferences(answering(body)).readable_entries('pl-1') == ['10.0.0.0/8', '192.0.2.0/24']
+    assert ListReferences(answering({})).readable_entries('pl-1') == []
 
 
-@pytest.mark.parametrize('code', ['InvalidPrefixListId.NotFound', 'Forbidden.RAM', 'Forbidden', 'NoPermission'])
-def test_a_prefix_list_this_caller_cannot_read_is_unresolved_not_an_error(code):
+def test_the_entries_of_a_readable_port_range_list_are_its_ranges():
+    # Port range lists answer with a flat array where prefix lists wrap theirs.
+    body = dict(Entries=[dict(PortRange='80/80', Description='web'), dict(PortRange='8000/8080')])
+    assert ListReferences(answering(body)).readable_entries('prl-1') == ['80/80', '8000/8080']
+
+
+@pytest.mark.parametrize('code, list_id', [('InvalidPrefixListId.NotFound', 'pl-1'), ('Forbidden.RAM', 'pl-1'), ('Forbidden', 'pl-1'),
+                                           ('NoPermission', 'pl-1'), ('InvalidPortRangeListId.NotFound', 'prl-1')])
+def test_a_list_this_caller_cannot_read_is_unresolved_not_an_error(code, list_id):
     error = ApiError('DescribePrefixListAttributes', code, 'cannot read it', 403, 'req-1')
-    assert _groups.read_prefix_list_entries(answering(error), 'pl-1') is None
+    assert ListReferences(answering(error)).readable_entries(list_id) is None
 
 
 def test_any_other_failure_to_read_a_prefix_list_fails_the_task():
     error = ApiError('DescribePrefixListAttributes', 'ServiceUnavailable', 'later', 503, 'req-2')
     with pytest.raises(ApiError) as raised:
-        _groups.read_prefix_list_entries(answering(error), 'pl-1')
+        ListReferences(answering(error)).readable_entries('pl-1')
     assert raised.value.code == 'ServiceUnavailable'
 
 
