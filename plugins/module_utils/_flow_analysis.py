@@ -41,7 +41,12 @@ DEFAULT_SOURCE = ('Alibaba Cloud ECS user guide, "Security group rules": basic g
 
 def precedence(rule):
     """Sort key: higher priority first; at equal priority drop before accept; then a stable order."""
-    return (rule.priority, 0 if rule.policy == 'drop' else 1, rule.key())
+    return _tier(rule) + (rule.key(),)
+
+
+def _tier(rule):
+    """What decides between two rules that both match: priority, then drop before accept."""
+    return (rule.priority, 0 if rule.policy == 'drop' else 1)
 
 
 # --- flows -----------------------------------------------------------------------------------------
@@ -307,22 +312,26 @@ def evaluate(direction_name, tagged_rules, flow, groups, list_entries=None, tabl
 
     ``tagged_rules`` is a list of (group id, canonical rule) of one direction (or pass a RuleTable of
     them as ``table`` to evaluate many flows). The result says the verdict (accept, drop, or
-    undetermined when a rule of higher precedence depends on what the flow does not tell), the deciding
+    undetermined when a rule of higher precedence that would decide otherwise depends on what the flow does not
+    tell), the deciding
     rule, every other matching rule in precedence order, the rules whose match is unknown, and whether
     the default decided.
     """
     default_kind(groups)  # groups that cannot govern one instance fail, whether or not the default decides this flow
     table = table or RuleTable(tagged_rules, list_entries)
-    matched, unknown = [], []
+    matched, unsure = [], []
     for group_id, rule, status, why in table.statuses(flow):
         if status == MATCH:
             matched.append((group_id, rule))
         elif not matched:
-            unknown.append(dict(rule_view(rule, group_id), reason=why))
+            unsure.append((rule, dict(rule_view(rule, group_id), reason=why)))
+    # Rules met before the deciding one (or the default) whose match is not known: those of the deciding rule's
+    # priority and policy come before it only by their arbitrary order among equals, and cannot matter.
+    unknown = [(rule, view) for rule, view in unsure if not matched or _tier(rule) < _tier(matched[0][1])]
     result = dict(flow=dict(protocol=flow.protocol, remote=str(flow.remote), port=flow.port,
                             local=str(flow.local) if flow.local is not None else None, source_port=flow.source_port,
                             nic_type=flow.nic_type, remote_groups=sorted(flow.remote_groups) if flow.remote_groups is not None else None),
-                  also_matched=[rule_view(rule, group_id) for group_id, rule in matched[1:]], unknown=unknown)
+                  also_matched=[rule_view(rule, group_id) for group_id, rule in matched[1:]], unknown=[view for _rule, view in unknown])
     inner, inner_why = inner_access_verdict(groups, flow)
     if inner == 'accept':
         # Before any rule: every rule that matched is overridden, and whether others match does not matter.
@@ -340,6 +349,10 @@ def evaluate(direction_name, tagged_rules, flow, groups, list_entries=None, tabl
     if inner == 'not applied' and result['verdict'] != 'accept':
         # Most flows name an address, not a membership: they are taken for a stranger's, and the result says so.
         result['inner_access'] = dict(policy='accept', applied=False, reason=inner_why, source=INNER_ACCESS_SOURCE)
+    # A rule whose match is not known leaves the verdict open only if it would decide otherwise: whether an accept
+    # rule above the accepting one matches, the flow is accepted.
+    unknown = [(rule, view) for rule, view in unknown if rule.policy != result['verdict']]
+    result['unknown'] = [view for _rule, view in unknown]
     if unknown:
         result['verdict_if_unknown_rules_do_not_match'] = result['verdict']
         result['verdict'] = 'undetermined'

@@ -142,7 +142,7 @@ flows:
       description: The flow in canonical form.
       type: dict
     verdict:
-      description: C(accept), C(drop), or C(undetermined) when a rule of higher precedence depends on what the flow does not tell.
+      description: C(accept), C(drop), or C(undetermined) when a rule of higher precedence that would decide otherwise depends on what the flow does not tell.
       type: str
     decided_by:
       description:
