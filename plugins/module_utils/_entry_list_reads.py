@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from ansible_collections.alicloud.ecs.plugins.module_utils import _entry_lists, _waiting
 from ansible_collections.alicloud.ecs.plugins.module_utils._base import ApiError
+from ansible_collections.alicloud.ecs.plugins.module_utils._groups import all_pages
 
 # MaxResults of the Describe and Associations actions: at most 100.
 PAGE_SIZE = 100
@@ -20,14 +21,7 @@ IDS_PER_CALL = 100
 
 
 def _pages(call, action, query):
-    query = dict(query, MaxResults=PAGE_SIZE)
-    while True:
-        body = call(action, query)
-        yield body
-        token = body.get('NextToken')
-        if not token:
-            return
-        query = dict(query, NextToken=token)
+    return all_pages(call, action, dict(query, MaxResults=PAGE_SIZE))
 
 
 def describe_lists(call, kind, **filters):

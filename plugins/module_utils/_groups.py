@@ -41,7 +41,8 @@ class GroupRules:
         return self.by_direction[direction]
 
 
-def _pages(call, action, query):
+def all_pages(call, action, query):
+    """Every answer of a paginated read, following NextToken until an answer has none."""
     while True:
         body = call(action, query)
         yield body
@@ -59,7 +60,7 @@ def read_group_rules(call, security_group_id):
     """
     def read(nic_type):
         query = dict(SecurityGroupId=security_group_id, Direction='all', NicType=nic_type, MaxResults=DESCRIBE_RULES_PAGE_SIZE)
-        return list(_pages(call, 'DescribeSecurityGroupAttribute', query))
+        return list(all_pages(call, 'DescribeSecurityGroupAttribute', query))
 
     pages = read('intranet')
     vpc_id = pages[0].get('VpcId') or None
@@ -83,7 +84,7 @@ def describe_groups(call, **filters):
     """Every group DescribeSecurityGroups lists for the filters (its parameter names), all pages."""
     query = dict(filters, MaxResults=DESCRIBE_GROUPS_PAGE_SIZE)
     groups = []
-    for body in _pages(call, 'DescribeSecurityGroups', query):
+    for body in all_pages(call, 'DescribeSecurityGroups', query):
         groups.extend(((body.get('SecurityGroups') or {}).get('SecurityGroup')) or [])
     return groups
 
