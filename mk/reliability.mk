@@ -3,8 +3,9 @@
 #   make reliability   faults, concurrency, bad input, secrets, emulator robustness and the demo (part of make test)
 #   make bench         the performance benchmark of the rule modules, security_group and assume-role (bench.py), then
 #                      the CPU benchmark of the flow analysis (bench_analysis.py), then the benchmark of
-#                      security_group_audit over estates of up to 1,000 groups (bench_audit.py); prints tables (not
-#                      part of make test)
+#                      security_group_audit over estates of up to 1,000 groups (bench_audit.py), then what changing
+#                      one office address costs through a prefix list against through 50 groups' rules
+#                      (bench_lists.py); prints tables (not part of make test)
 
 .PHONY: reliability bench
 
@@ -23,14 +24,16 @@ reliability: venv stage
 	$(call run_pytest,tests/reliability,-rA)
 	$(end)
 
-# All three scripts take --repeat, so BENCH_ARGS="--repeat 3" applies to each (without it: 5 runs for bench.py and
-# bench_analysis.py, 3 for bench_audit.py, whose serial 1,000-group run takes a minute and runs once in any case).
-# bench_analysis.py imports the staged collection from build/ itself and talks to nobody; bench_audit.py starts
-# emulators of its own and runs the staged collection from build/.
+# All four scripts take --repeat, so BENCH_ARGS="--repeat 3" applies to each (without it: 5 runs for bench.py and
+# bench_analysis.py, 3 for bench_audit.py, whose serial 1,000-group run takes a minute and runs once in any case, and
+# 3 for bench_lists.py, whose 50-task loop with latency takes half a minute and runs once in any case).
+# bench_analysis.py imports the staged collection from build/ itself and talks to nobody; bench_audit.py and
+# bench_lists.py start emulators of their own and run the staged collection from build/.
 bench: venv stage
 	@$(begin)
 	cd "$(ROOT)"
 	$(NOPROXY) PYTHONPATH="$(ROOT)/tests/emulator" "$(PY)" tests/benchmark/bench.py $(BENCH_ARGS)
 	"$(PY)" tests/benchmark/bench_analysis.py $(BENCH_ARGS)
 	$(NOPROXY) PYTHONPATH="$(ROOT)/tests/emulator" "$(PY)" tests/benchmark/bench_audit.py $(BENCH_ARGS)
+	$(NOPROXY) PYTHONPATH="$(ROOT)/tests/emulator" "$(PY)" tests/benchmark/bench_lists.py $(BENCH_ARGS)
 	$(end)
