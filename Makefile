@@ -172,12 +172,15 @@ emulator-tests: venv
 	$(end)
 
 # Playbooks against the emulator; ANSIBLE_COLLECTIONS_PATH (build/) makes
-# ansible-playbook load the staged copy of this tree.
+# ansible-playbook load the staged copy of this tree. Each test waits mostly on ansible-playbook
+# processes, so the suite runs on every core (pytest-xdist): each worker starts its own emulator
+# (the session fixture), and every test re-seeds the one it uses, so no test sees another's state.
+INTEGRATION_WORKERS ?= auto
 integration: venv stage
 	@$(begin)
 	cd "$(ROOT)"
 	export PYTHONPATH="$(ROOT)/tests/emulator$${PYTHONPATH:+:$$PYTHONPATH}"
-	$(call run_pytest,tests/integration)
+	$(call run_pytest,tests/integration,-n $(INTEGRATION_WORKERS))
 	$(end)
 
 # All sanity tests ansible-test 2.19 has for a collection, none excluded. On

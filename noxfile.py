@@ -41,7 +41,9 @@ REQUIREMENTS = ROOT / 'requirements.txt'
 
 # What the tests import besides ansible-core and the collection's runtime requirements; the
 # versions come from requirements-dev.txt.
-TEST_REQUIREMENTS = ('pytest', 'hypothesis', 'ansible-runner')
+TEST_REQUIREMENTS = ('pytest', 'pytest-xdist', 'hypothesis', 'ansible-runner')
+# The integration suite on every core, as `make integration` runs it (see the Makefile).
+INTEGRATION_WORKERS = os.environ.get('INTEGRATION_WORKERS', 'auto')
 
 # requirements-dev.txt pins the main line for .venv; another line overrides that pin and every
 # pin the line's ansible-core does not accept (2.18 wants resolvelib < 1.1).
@@ -166,13 +168,13 @@ def _stage(session):
     session.run('make', '--no-print-directory', '-C', str(ROOT), 'stage', external=True)
 
 
-def _pytest(session, target, cwd, pythonpath, env):
+def _pytest(session, target, cwd, pythonpath, env, options=()):
     if not (ROOT / target).is_dir():
         session.error('the test folder %s is missing' % target)
     outer = os.environ.get('PYTHONPATH')
     env = dict(env, PYTHONPATH=os.pathsep.join([str(pythonpath)] + ([outer] if outer else [])))
     with session.chdir(cwd):
-        session.run('python', '-c', RUN_PYTEST, '-p', 'no:cacheprovider', *session.posargs, target, env=env)
+        session.run('python', '-c', RUN_PYTEST, '-p', 'no:cacheprovider', *options, *session.posargs, target, env=env)
 
 
 @nox.session(python='3.11', reuse_venv=True)
@@ -240,4 +242,4 @@ def _run_suites(session, extra_env):
     env.update(extra_env)
     (ANSIBLE_HOME / 'tmp').mkdir(parents=True, exist_ok=True)
     _pytest(session, 'tests/unit', STAGE, BUILD, env)
-    _pytest(session, 'tests/integration', ROOT, ROOT / 'tests' / 'emulator', env)
+    _pytest(session, 'tests/integration', ROOT, ROOT / 'tests' / 'emulator', env, ('-n', INTEGRATION_WORKERS))
