@@ -50,6 +50,13 @@ options:
         port C(443) means C(443/443). Required for C(tcp) and C(udp), unless the ports come from a port range list.
       - For C(icmp), C(gre), C(all) and C(icmpv6) omit it or give C(-1/-1); any other value is an error.
     type: str
+  ports:
+    description:
+      - Single-rule form. The destination ports as a list of single ports (C(22)) and ranges (C(8000-8100) or
+        C(8000/8100)), instead of O(port_range); the task stands for one API rule per port range (and per remote
+        end, when those are a list too). C(tcp) and C(udp) only. Repeated ports are written once, with a warning.
+    type: list
+    elements: str
   policy:
     description:
       - V(accept) or V(drop), case-insensitive. Defaults to V(accept). A drop rule sends no reject message.
@@ -62,6 +69,17 @@ options:
     description:
       - Rule description, 1 to 512 characters. Not part of the rule's identity; a changed description is updated in
         place. When omitted, an existing rule's description is left as it is.
+    type: str
+  rule_owner:
+    description:
+      - Limit this task to the rules it owns, so that several plays or roles can manage the rules of one shared group.
+      - Every rule the task writes or keeps ends its description with the marker C([owner=NAME]); O(purge_rules=true) and
+        O(state=absent) remove only rules with this task's marker. Rules with another owner's marker or none are never
+        changed or removed, and are returned in RV(left_alone) (and shown in diff mode).
+      - A listed rule that exists without a marker is adopted (its description gains the marker in place). A listed rule
+        that exists with another owner's marker is left to that owner, with a warning.
+      - Letters, digits, C(.), C(_) and C(-), starting with a letter or digit, at most 64 characters. The marker takes the
+        name's length plus 9 of the 512 characters of a description (10 after a text).
     type: str
   client_token:
     description:

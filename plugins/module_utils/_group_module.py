@@ -12,14 +12,18 @@ from __future__ import annotations
 
 import json
 import uuid
+from types import SimpleNamespace
 
-from ansible_collections.alicloud.ecs.plugins.module_utils import _flow_analysis, _group_model, _groups, _planning, _read_back, _waiting
+from ansible_collections.alicloud.ecs.plugins.module_utils import (
+    _flow_analysis, _group_model, _groups, _ownership, _planning, _read_back, _rule_requests, _waiting,
+)
 from ansible_collections.alicloud.ecs.plugins.module_utils._base import (
     AlicloudAnsibleModule, AlicloudEcsModule, ApiError, alicloud_argument_spec, wait_argument_spec,
 )
+from ansible_collections.alicloud.ecs.plugins.module_utils._group_refs import VPC_NOT_KNOWN_YET, GroupNames
 from ansible_collections.alicloud.ecs.plugins.module_utils._list_refs import ListReferences
-from ansible_collections.alicloud.ecs.plugins.module_utils._rule_model import EGRESS, INGRESS, resolve_rule
-from ansible_collections.alicloud.ecs.plugins.module_utils._rule_module import diff_view, parse_rule_list, rule_list_spec
+from ansible_collections.alicloud.ecs.plugins.module_utils._rule_model import EGRESS, INGRESS
+from ansible_collections.alicloud.ecs.plugins.module_utils._rule_module import diff_view, held_warnings, rule_list_spec
 from ansible_collections.alicloud.ecs.plugins.module_utils._rule_writes import (
     APPLIED_NOTE, AppliedChanges, PartialApplyError, apply_plan, write_with_token,
 )
@@ -62,6 +66,7 @@ def group_argument_spec():
         state=dict(type='str', choices=['present', 'absent'], default='present'),
         client_token=dict(type='str', no_log=False),
         warn_ineffective_rules=dict(type='bool', default=True),
+        rule_owner=dict(type='str'),
     )
     return spec
 
@@ -82,6 +87,9 @@ class SecurityGroupModule(AlicloudEcsModule):
         self.done = []  # what the writes so far changed, for the message of a failure half-way
         self.existing_same_name = 0
         self.references = ListReferences(self.call, module.params['region'])
+        self.group_names = GroupNames(self.call, module.params['region'])
+        self.owner = None
+        self.expanded = {}
 
     # --- what the task asks for ------------------------------------------------------------------
 
@@ -117,14 +125,16 @@ class SecurityGroupModule(AlicloudEcsModule):
             self.module.fail_json(msg=str(error))
 
     def desired_rules(self, warnings):
-        """{direction: parsed rules, or None where the list was not given}, before any call."""
+        """{direction: the API rules asked for (_rule_requests.Requested), or None where the list was not given}, before any call."""
         desired = {}
-        for direction, option, _purge in RULE_LISTS:
-            items = self.module.params[option]
-            try:
-                desired[direction] = None if items is None else parse_rule_list(direction, items, option, warnings)
-            except RuleError as error:
-                self.module.fail_json(msg=str(error))
+        try:
+            self.owner = _ownership.validate_owner(self.module.params['rule_owner'])
+            for direction, option, _purge in RULE_LISTS:
+                items = self.module.params[option]
+                desired[direction] = None if items is None else _rule_requests.claim_descriptions(
+                    _rule_requests.expand_rules(direction, items, option, warnings), self.owner)
+        except RuleError as error:
+            self.module.fail_json(msg=str(error))
         return desired
 
     # --- finding the group -------------------------------------------------------------------------
@@ -214,10 +224,11 @@ class SecurityGroupModule(AlicloudEcsModule):
             return self.call(action, query, write=True)
         return write_with_token(self.call, action, query, base_token)
 
-    def plan_rules(self, current_rules, wanted_rules, is_vpc, group_id, total_rule_count, warnings, emit=True):
+    def plan_rules(self, current_rules, wanted_rules, group, total_rule_count, warnings, emit=True):
         """{direction: ChangePlan} for the directions the task names; the limit checked over both.
 
-        With ``emit`` false the warnings are only collected: a plan made to validate before a write warns later.
+        ``group`` has the group's ``security_group_id``, ``vpc_id`` and ``is_vpc``. With ``emit`` false the
+        warnings are only collected: a plan made to validate before a write warns later.
         """
         plans = {}
         try:
@@ -225,14 +236,10 @@ class SecurityGroupModule(AlicloudEcsModule):
                 wanted = wanted_rules[direction]
                 if wanted is None:
                     continue
-
-                def where(index, option=option):
-                    return '%s[%d].' % (option, index)
-
-                resolved = [resolve_rule(rule, is_vpc, group_id, where(index), warnings) for index, rule in enumerate(wanted)]
-                resolved = self.references.resolve_names(resolved, where)
-                resolved = _planning.deduplicate_desired(resolved, where)
-                plans[direction] = _planning.plan_changes(current_rules[direction], resolved, 'present', self.module.params[purge])
+                resolved, self.expanded[direction] = _rule_requests.resolve_requested(
+                    wanted, group, self.references, self.group_names, warnings, own_name=self.module.params['name'])
+                plans[direction] = _planning.plan_changes(current_rules[direction], resolved, 'present', self.module.params[purge], self.owner)
+                warnings.extend(held_warnings(plans[direction]))
             existing = current_rules[INGRESS] + current_rules[EGRESS]
             sizes = self.references.max_entries(_planning.lists_to_size(list(plans.values()), existing))
             _planning.check_group_quota(list(plans.values()), existing, total_rule_count, sizes,
@@ -269,10 +276,18 @@ class SecurityGroupModule(AlicloudEcsModule):
             group=_group_model.group_view(group_after, rules_after),
             rules=[rule.to_dict() for rule in rules_after[INGRESS]],
             rules_egress=[rule.to_dict() for rule in rules_after[EGRESS]],
+            expanded=dict((direction.name, _rule_requests.expansion_result(self.expanded.get(direction, {}))) for direction in (INGRESS, EGRESS)),
+            left_alone=dict((direction.name, [rule.to_dict() for rule in plans[direction].left_alone + [
+                existing for _wanted, existing in plans[direction].held_by_others]] if direction in plans else [])
+                for direction in (INGRESS, EGRESS)),
             **per_direction
         )
         if self.module._diff:
             self.result['diff'] = dict(before=group_diff_view(group_before, rules_before), after=group_diff_view(group_after, rules_after))
+            notes = ''.join(_rule_requests.notes_text(direction, self.expanded.get(direction, {}), plans[direction], self.owner)
+                            for direction in (INGRESS, EGRESS) if direction in plans)
+            if notes:
+                self.result['diff']['prepared'] = notes
 
     def converge_existing(self, group, desired, wanted_rules, warnings, base_token):
         try:
@@ -283,7 +298,7 @@ class SecurityGroupModule(AlicloudEcsModule):
         group.inner_access_policy = read.inner_access_policy
         current_rules = read.by_direction
         changes = _group_model.plan_group_changes(group, desired, self.module.params['purge_tags'])
-        plans = self.plan_rules(current_rules, wanted_rules, read.is_vpc, group.security_group_id, read.total_rule_count, warnings)
+        plans = self.plan_rules(current_rules, wanted_rules, read, read.total_rule_count, warnings)
         after = _group_model.group_after(group, changes)
         self.report(group, after, current_rules, plans, changes.changed)
         if self.module.check_mode:
@@ -303,7 +318,8 @@ class SecurityGroupModule(AlicloudEcsModule):
         # Without vpc_id the cloud puts the group in the region's default VPC (the Terraform provider's real-cloud test
         # TestAccAliCloudECSSecurityGroup_basic8588 creates one so and finds a vpc_id), so
         # the group to be is a VPC group either way; the rules are planned again from the first read.
-        plans = self.plan_rules(no_rules, wanted_rules, True, NEW_GROUP, 0, list(warnings), emit=self.module.check_mode)
+        place = SimpleNamespace(security_group_id=NEW_GROUP, vpc_id=desired['vpc_id'] or VPC_NOT_KNOWN_YET, is_vpc=True)
+        plans = self.plan_rules(no_rules, wanted_rules, place, 0, list(warnings), emit=self.module.check_mode)
         if self.module.check_mode:
             self.report(None, _group_model.group_after(planned, changes), no_rules, plans, True)
             return
@@ -312,7 +328,7 @@ class SecurityGroupModule(AlicloudEcsModule):
         planned.vpc_id = read.vpc_id
         current_rules = read.by_direction
         planned.inner_access_policy = read.inner_access_policy or 'accept'
-        plans = self.plan_rules(current_rules, wanted_rules, read.is_vpc, group_id, read.total_rule_count, warnings)
+        plans = self.plan_rules(current_rules, wanted_rules, read, read.total_rule_count, warnings)
         after = _group_model.group_after(planned, changes)
         self.report(None, after, current_rules, plans, True)
         self.apply(group_id, changes, plans, base_token, after, created=True)

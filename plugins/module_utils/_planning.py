@@ -12,17 +12,19 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field, replace
 
+from ansible_collections.alicloud.ecs.plugins.module_utils import _ownership
 from ansible_collections.alicloud.ecs.plugins.module_utils._rule_model import sorted_rules
-from ansible_collections.alicloud.ecs.plugins.module_utils._values import CLIENT_TOKEN_MAX_LENGTH, RuleError
+from ansible_collections.alicloud.ecs.plugins.module_utils._values import CLIENT_TOKEN_MAX_LENGTH, DESCRIPTION_MAX_LENGTH, RuleError
 
 # ECS counts ingress and egress rules together against this limit per security group.
 RULE_LIMIT = 200
 
 
-def deduplicate_desired(rules, where_of):
+def deduplicate_desired(rules, where_of, warnings=None):
     """Merge repeated rules of the desired list into one, keeping the description whichever entry gives it.
 
-    The same rule twice with two different descriptions is an error naming both entries.
+    Each merge is reported in ``warnings`` (when a list). The same rule twice with two different descriptions is
+    an error naming both entries.
     """
     seen = {}
     for index, rule in enumerate(rules):
@@ -31,6 +33,10 @@ def deduplicate_desired(rules, where_of):
             seen[key] = (index, rule)
             continue
         first_index, first = seen[key]
+        if warnings is not None:
+            first_where, where = where_of(first_index).rstrip('.') or 'the rule', where_of(index).rstrip('.') or 'the rule'
+            place = '%s lists it twice' % where if first_where == where else '%s repeats %s' % (where, first_where)
+            warnings.append('%s: the same rule (%s); it is written once' % (place, rule.summary()))
         if rule.description is None or rule.description == first.description:
             continue
         if first.description is not None:
@@ -49,6 +55,10 @@ class ChangePlan:
     update: list = field(default_factory=list)     # (existing rule, new description)
     revoke: list = field(default_factory=list)     # existing rules
     authorize: list = field(default_factory=list)  # new rules
+    # Rules a task limited to its own (rule_owner) leaves as they are: another owner's or nobody's.
+    left_alone: list = field(default_factory=list)
+    # (desired rule, existing rule of another owner that already is that rule): wanted, present, not claimed.
+    held_by_others: list = field(default_factory=list)
 
     @property
     def changed(self):
@@ -71,37 +81,71 @@ class ChangePlan:
         return sorted_rules([replace(rule, description=description) for rule, description in self.update])
 
 
-def plan_changes(existing, desired, state='present', purge=False):
+def _keeper(matches, owner):
+    """Of the existing copies of a desired rule, the one to keep: the owner's own, else an unmarked one, else any."""
+    for wanted in (owner, None):
+        for rule in matches:
+            if _ownership.owner_of(rule.description) == wanted:
+                return rule
+    return matches[0]
+
+
+def _owned_description(rule, keeper, owner):
+    """The description an owner's rule must hold: the requested text (or the kept rule's own), then the marker."""
+    text = rule.description if rule.description is not None else _ownership.text_of(keeper.description if keeper else None)
+    description = _ownership.owned_description(text, owner)
+    if len(description) > DESCRIPTION_MAX_LENGTH:
+        raise RuleError('description', 'of the existing rule %s is %d characters with the owner marker; ECS takes at most %d: '
+                                       'give the rule a shorter description' % (rule.summary(), len(description), DESCRIPTION_MAX_LENGTH))
+    return description
+
+
+def plan_changes(existing, desired, state='present', purge=False, owner=None):
     """Compare existing rules with the desired ones (both of one direction).
 
     present: add what is missing, fix descriptions in place, and with purge revoke everything not
     desired (including extra copies of a desired rule that the API holds twice in different spellings).
     absent: revoke every existing rule that matches a desired one.
+    With ``owner`` (rule_owner), every rule written or kept carries the owner's marker, and only rules that
+    carry it are revoked; the others are left alone (listed in ``left_alone``). A desired rule that exists with
+    another owner's marker is left with it (listed in ``held_by_others``).
     """
     by_key = {}
     for rule in existing:
         by_key.setdefault(rule.key(), []).append(rule)
     plan = ChangePlan(before=sorted_rules(existing))
     desired_keys = set()
+    left_alone = []
     for rule in desired:
         key = rule.key()
         desired_keys.add(key)
         matches = by_key.get(key, [])
         if state == 'absent':
-            plan.revoke.extend(matches)
+            plan.revoke.extend(match for match in matches if _ownership.in_scope(match, owner))
+            left_alone.extend(match for match in matches if not _ownership.in_scope(match, owner))
             continue
         if not matches:
-            plan.authorize.append(rule)
+            plan.authorize.append(replace(rule, description=_owned_description(rule, None, owner)) if owner else rule)
             continue
-        keeper = matches[0]
-        if rule.description is not None and rule.description != keeper.description:
-            plan.update.append((keeper, rule.description))
+        keeper = _keeper(matches, owner) if owner else matches[0]
+        marked = _ownership.owner_of(keeper.description)
+        if owner and marked is not None and marked != owner:
+            plan.held_by_others.append((rule, keeper))
+        else:
+            description = _owned_description(rule, keeper, owner) if owner else rule.description
+            if description is not None and description != keeper.description:
+                plan.update.append((keeper, description))
         if purge:
-            plan.revoke.extend(matches[1:])
+            extras = [match for match in matches if match is not keeper]
+            plan.revoke.extend(match for match in extras if _ownership.in_scope(match, owner))
+            left_alone.extend(match for match in extras if not _ownership.in_scope(match, owner))
     if state == 'present' and purge:
-        plan.revoke.extend(rule for rule in existing if rule.key() not in desired_keys)
+        unwanted = [rule for rule in existing if rule.key() not in desired_keys]
+        plan.revoke.extend(rule for rule in unwanted if _ownership.in_scope(rule, owner))
+        left_alone.extend(rule for rule in unwanted if not _ownership.in_scope(rule, owner))
     plan.revoke = sorted_rules(plan.revoke)
     plan.authorize = sorted_rules(plan.authorize)
+    plan.left_alone = sorted_rules(left_alone)
     plan.update.sort(key=lambda item: item[0].key())
     return plan
 

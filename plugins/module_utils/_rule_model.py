@@ -16,6 +16,7 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass, field, replace
 
+from ansible_collections.alicloud.ecs.plugins.module_utils._ownership import owner_of
 from ansible_collections.alicloud.ecs.plugins.module_utils._values import (
     ANY_PORT, PORT_PROTOCOLS, RuleError, normalize_cidr, normalize_nic_type, normalize_policy, normalize_port_range, normalize_priority,
     normalize_protocol, normalize_source_port_range, text_or_none, validate_description, validate_owner_id,
@@ -33,13 +34,13 @@ IDENTITY_ROLES = (
 )
 # What the API accepts in Permissions.N.
 SENT_ROLES = IDENTITY_ROLES + ('peer_group_owner_account', 'peer_group_owner_id', 'description')
-# Lists by name: resolved to their ids before planning (see _list_refs); never sent, and outside the identity, so
-# that a rule read back with both the id and the name feeds back unchanged.
-LIST_NAME_ROLES = ('peer_prefix_list_name', 'port_range_list_name')
+# Lists and groups by name: resolved to their ids before planning (see _list_refs and _group_refs); never sent,
+# and outside the identity, so that a rule read back with both the id and the name feeds back unchanged.
+NAME_ROLES = ('peer_prefix_list_name', 'port_range_list_name', 'peer_group_name')
 # What a user may set on a rule.
-SETTABLE_ROLES = SENT_ROLES + LIST_NAME_ROLES
-# What the modules return for a rule.
-OUTPUT_ROLES = SETTABLE_ROLES + ('security_group_rule_id', 'create_time')
+SETTABLE_ROLES = SENT_ROLES + NAME_ROLES
+# What the modules return for a rule (rule_owner: the owner its description marks, see _ownership).
+OUTPUT_ROLES = SETTABLE_ROLES + ('security_group_rule_id', 'create_time', 'rule_owner')
 
 
 @dataclass(frozen=True)
@@ -122,6 +123,7 @@ class Rule:
     local_ipv6_cidr_ip: str | None = None
     description: str | None = None
     peer_prefix_list_name: str | None = field(default=None, compare=False)
+    peer_group_name: str | None = field(default=None, compare=False)
     port_range_list_name: str | None = field(default=None, compare=False)
     security_group_rule_id: str | None = field(default=None, compare=False)
     create_time: str | None = field(default=None, compare=False)
@@ -154,7 +156,12 @@ class Rule:
 
     @property
     def peer(self):
-        return self.peer_cidr_ip or self.peer_ipv6_cidr_ip or self.peer_group_id or self.peer_prefix_list_id or self.peer_prefix_list_name
+        return (self.peer_cidr_ip or self.peer_ipv6_cidr_ip or self.peer_group_id or self.peer_group_name or self.peer_prefix_list_id
+                or self.peer_prefix_list_name)
+
+    @property
+    def rule_owner(self):
+        return owner_of(self.description)
 
     @property
     def ports(self):
@@ -214,6 +221,7 @@ def parse_rule(direction, options, where='', warnings=None):
     local_cidr = normalize_cidr(given('local_cidr_ip'), 4, name('local_cidr_ip'), warnings=warnings)
     local_cidr6 = normalize_cidr(given('local_ipv6_cidr_ip'), 6, name('local_ipv6_cidr_ip'), warnings=warnings)
     peer_group = validate_resource_id(given('peer_group_id'), 'sg-', name('peer_group_id'))
+    peer_group_name = None if peer_group else text_or_none(given('peer_group_name'))
     prefix_list = validate_resource_id(given('peer_prefix_list_id'), 'pl-', name('peer_prefix_list_id'))
     prefix_list_name = text_or_none(given('peer_prefix_list_name'))
     owner_account = text_or_none(given('peer_group_owner_account'))
@@ -228,25 +236,30 @@ def parse_rule(direction, options, where='', warnings=None):
         raise RuleError(name('local_ipv6_cidr_ip'), 'is IPv6 but %s is IPv4; use %s' % (option('peer_cidr_ip'), option('local_cidr_ip')))
     if peer_cidr6 and local_cidr:
         raise RuleError(name('local_cidr_ip'), 'is IPv4 but %s is IPv6; use %s' % (option('peer_ipv6_cidr_ip'), option('local_ipv6_cidr_ip')))
-    if peer_cidr6 and peer_group:
-        raise RuleError(name('peer_group_id'), 'cannot be combined with %s; give one %s' % (option('peer_ipv6_cidr_ip'), direction.peer_noun))
+    if peer_cidr6 and (peer_group or peer_group_name):
+        raise RuleError(name('peer_group_id' if peer_group else 'peer_group_name'), 'cannot be combined with %s; give one %s'
+                        % (option('peer_ipv6_cidr_ip'), direction.peer_noun))
+    if peer_group_name and (owner_account or owner_id):
+        # A name is looked up with this task's credentials, which list this account's groups only.
+        raise RuleError(name('peer_group_name'), 'names a group of this account; a group of another account (%s) is given by %s'
+                        % (option('peer_group_owner_id' if owner_id else 'peer_group_owner_account'), option('peer_group_id')))
 
     # The API's documented precedence: an IPv4 address wins over a group (and its owner); any address
     # or group wins over a prefix list. Applying it here keeps the comparison honest.
-    if peer_cidr and (peer_group or owner_account or owner_id):
+    if peer_cidr and (peer_group or peer_group_name or owner_account or owner_id):
         warnings.append('%s: %s takes precedence over %s and its owner, which are ignored'
-                        % (subject, option('peer_cidr_ip'), option('peer_group_id')))
-        peer_group = owner_account = owner_id = None
-    if (prefix_list or prefix_list_name) and (peer_cidr or peer_cidr6 or peer_group):
+                        % (subject, option('peer_cidr_ip'), option('peer_group_id' if peer_group or not peer_group_name else 'peer_group_name')))
+        peer_group = peer_group_name = owner_account = owner_id = None
+    if (prefix_list or prefix_list_name) and (peer_cidr or peer_cidr6 or peer_group or peer_group_name):
         warnings.append('%s: %s is ignored because an address or group %s is given'
                         % (subject, option('peer_prefix_list_id' if prefix_list else 'peer_prefix_list_name'), direction.peer_noun))
         prefix_list = prefix_list_name = None
     if (owner_account or owner_id) and not peer_group:
         raise RuleError(name('peer_group_owner_id' if owner_id else 'peer_group_owner_account'),
                         'only applies with %s' % option('peer_group_id'))
-    if not (peer_cidr or peer_cidr6 or peer_group or prefix_list or prefix_list_name):
-        raise RuleError(name('peer_cidr_ip'), 'a %s is required: give one of %s, %s, %s, %s or %s' % (
-            direction.peer_noun, option('peer_cidr_ip'), option('peer_ipv6_cidr_ip'), option('peer_group_id'),
+    if not (peer_cidr or peer_cidr6 or peer_group or peer_group_name or prefix_list or prefix_list_name):
+        raise RuleError(name('peer_cidr_ip'), 'a %s is required: give one of %s, %s, %s, %s, %s or %s' % (
+            direction.peer_noun, option('peer_cidr_ip'), option('peer_ipv6_cidr_ip'), option('peer_group_id'), option('peer_group_name'),
             option('peer_prefix_list_id'), option('peer_prefix_list_name')))
 
     if protocol == 'icmpv6' and (peer_cidr or local_cidr):
@@ -260,9 +273,9 @@ def parse_rule(direction, options, where='', warnings=None):
         raise RuleError(name('local_ipv6_cidr_ip'), 'must differ from %s (%s)' % (option('peer_ipv6_cidr_ip'), peer_cidr6))
 
     nic_type = normalize_nic_type(given('nic_type'), name('nic_type'))
-    if nic_type == 'internet' and peer_group:
+    if nic_type == 'internet' and (peer_group or peer_group_name):
         raise RuleError(name('nic_type'), 'must be intranet when the %s is a security group (%s)'
-                        % (direction.peer_noun, option('peer_group_id')))
+                        % (direction.peer_noun, option('peer_group_id' if peer_group else 'peer_group_name')))
     if nic_type == 'internet' and (prefix_list or prefix_list_name):
         raise RuleError(name('nic_type'), 'must be intranet when the %s is a prefix list' % direction.peer_noun)
 
@@ -274,6 +287,7 @@ def parse_rule(direction, options, where='', warnings=None):
         peer_cidr_ip=peer_cidr,
         peer_ipv6_cidr_ip=peer_cidr6,
         peer_group_id=peer_group,
+        peer_group_name=peer_group_name,
         peer_group_owner_account=owner_account,
         peer_group_owner_id=owner_id,
         peer_prefix_list_id=prefix_list,
@@ -313,7 +327,7 @@ def resolve_rule(rule, is_vpc, security_group_id, where='', warnings=None):
                             % name('nic_type'))
         nic_type = 'intranet'
     elif nic_type is None:
-        nic_type = 'intranet' if (rule.peer_group_id or rule.peer_prefix_list_id) else 'internet'
+        nic_type = 'intranet' if (rule.peer_group_id or rule.peer_group_name or rule.peer_prefix_list_id) else 'internet'
     return replace(rule, nic_type=nic_type)
 
 

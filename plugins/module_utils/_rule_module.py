@@ -12,19 +12,27 @@ from __future__ import annotations
 
 import uuid
 
-from ansible_collections.alicloud.ecs.plugins.module_utils import _flow_analysis, _groups, _planning, _read_back
+from ansible_collections.alicloud.ecs.plugins.module_utils import _flow_analysis, _groups, _ownership, _planning, _read_back, _rule_requests
 from ansible_collections.alicloud.ecs.plugins.module_utils._base import (
     AlicloudAnsibleModule, AlicloudEcsModule, alicloud_argument_spec, wait_argument_spec,
 )
+from ansible_collections.alicloud.ecs.plugins.module_utils._group_refs import GroupNames
 from ansible_collections.alicloud.ecs.plugins.module_utils._list_refs import ListReferences
-from ansible_collections.alicloud.ecs.plugins.module_utils._rule_model import EGRESS, INGRESS, parse_rule, resolve_rule
+from ansible_collections.alicloud.ecs.plugins.module_utils._rule_model import EGRESS, INGRESS
 from ansible_collections.alicloud.ecs.plugins.module_utils._rule_writes import PartialApplyError, apply_plan
 from ansible_collections.alicloud.ecs.plugins.module_utils._values import RuleError, validate_client_token
 
 
 def rule_argument_spec(direction):
-    """The options of one rule of ``direction``, at the top level or as an element of ``rules``."""
+    """The options of one rule of ``direction``, at the top level or as an element of ``rules``.
+
+    The remote side's options take one value or a list, and ``ports`` a list: such a rule stands for one API
+    rule per remote end and port range (see _rule_requests).
+    """
     spec = dict((name, dict(type='str')) for name in direction.settable_options)
+    for role in _rule_requests.PEER_LIST_ROLES:
+        spec[direction.option(role)] = dict(type='list', elements='str')
+    spec[_rule_requests.PORTS_OPTION] = dict(type='list', elements='str')
     spec['priority'] = dict(type='int')
     return spec
 
@@ -33,7 +41,7 @@ def rule_list_spec(direction):
     """A list of rules of ``direction``; the keys a returned rule also has are accepted, so results can be fed back."""
     suboptions = rule_argument_spec(direction)
     suboptions['ip_protocol']['required'] = True
-    suboptions.update(security_group_rule_id=dict(type='str'), create_time=dict(type='str'))
+    suboptions.update(security_group_rule_id=dict(type='str'), create_time=dict(type='str'), rule_owner=dict(type='str'))
     return dict(type='list', elements='dict', options=suboptions)
 
 
@@ -48,6 +56,7 @@ def rule_module_argument_spec(direction):
         rules=rule_list_spec(direction),
         client_token=dict(type='str', no_log=False),
         warn_ineffective_rules=dict(type='bool', default=True),
+        rule_owner=dict(type='str'),
     )
     return spec
 
@@ -57,21 +66,24 @@ def diff_view(rules):
     view = []
     for rule in rules:
         item = dict((name, value) for name, value in rule.to_dict().items()
-                    if value is not None and name not in ('security_group_rule_id', 'create_time'))
+                    if value is not None and name not in ('security_group_rule_id', 'create_time', 'rule_owner'))
         view.append(item)
     return view
 
 
-def parse_rule_list(direction, items, option, warnings):
-    """Parse a list of rules given as ``option`` (no API needed): any mistake raises RuleError naming ``option[i].``."""
-    return [parse_rule(direction, item, '%s[%d].' % (option, index), warnings) for index, item in enumerate(items)]
-
-
 def desired_rules(direction, params, warnings):
-    """Parse the requested rules of a rule module (no API needed): any mistake raises RuleError, before any call."""
+    """The API rules a rule module's task asks for (no API needed), as _rule_requests.Requested: any mistake raises
+    RuleError, before any call."""
     if params['rules'] is not None:
-        return parse_rule_list(direction, params['rules'], 'rules', warnings)
-    return [parse_rule(direction, dict((name, params[name]) for name in direction.settable_options), '', warnings)]
+        return _rule_requests.expand_rules(direction, params['rules'], 'rules', warnings)
+    options = dict((name, params[name]) for name in direction.settable_options + (_rule_requests.PORTS_OPTION,))
+    return _rule_requests.expand_rule(direction, options, '', warnings)
+
+
+def held_warnings(plan):
+    """Warnings for the wanted rules that the group holds under another owner's marker (left to that owner)."""
+    return ['the %s rule %s is already in the group, marked as owned by %r; it is left to that owner'
+            % (wanted.direction.name, wanted.summary(), existing.rule_owner) for wanted, existing in plan.held_by_others]
 
 
 class RuleModule(AlicloudEcsModule):
@@ -94,9 +106,6 @@ class RuleModule(AlicloudEcsModule):
         except _groups.GroupLookupError as error:
             self.module.fail_json(msg=str(error))
 
-    def where(self, index):
-        return 'rules[%d].' % index if self.module.params['rules'] is not None else ''
-
     def run_module(self):
         params = self.module.params
         direction = self.DIRECTION
@@ -104,7 +113,8 @@ class RuleModule(AlicloudEcsModule):
         warnings = []
         try:
             base_token = validate_client_token(params['client_token']) or uuid.uuid4().hex
-            desired = desired_rules(direction, params, warnings)
+            owner = _ownership.validate_owner(params['rule_owner'])
+            requested = _rule_requests.claim_descriptions(desired_rules(direction, params, warnings), owner)
         except RuleError as error:
             self.module.fail_json(msg=str(error))
 
@@ -115,16 +125,14 @@ class RuleModule(AlicloudEcsModule):
         group = _groups.read_group_rules(self.call, group_id)
         references = ListReferences(self.call, params['region'])
         try:
-            resolved = [resolve_rule(rule, group.is_vpc, group_id, self.where(index), warnings)
-                        for index, rule in enumerate(desired)]
-            resolved = references.resolve_names(resolved, self.where)
-            resolved = _planning.deduplicate_desired(resolved, self.where)
-            plan = _planning.plan_changes(group.rules(direction), resolved, params['state'], params['purge_rules'])
+            resolved, expanded = _rule_requests.resolve_requested(requested, group, references, GroupNames(self.call, params['region']), warnings)
+            plan = _planning.plan_changes(group.rules(direction), resolved, params['state'], params['purge_rules'], owner)
             existing = group.rules(EGRESS) + group.rules(INGRESS)
             sizes = references.max_entries(_planning.lists_to_size([plan], existing))
             _planning.check_group_quota([plan], existing, group.total_rule_count, sizes)
         except RuleError as error:
             self.module.fail_json(msg=str(error), request_ids=self.request_ids)
+        warnings.extend(held_warnings(plan))
         rules_after = plan.after()
         analysis = _flow_analysis.end_state_findings(direction.name, rules_after, group_id)
         if params['warn_ineffective_rules']:
@@ -140,10 +148,15 @@ class RuleModule(AlicloudEcsModule):
             added=[rule.to_dict() for rule in plan.authorize],
             removed=[rule.to_dict() for rule in plan.revoke],
             updated=[rule.to_dict() for rule in plan.updated_rules()],
+            expanded=_rule_requests.expansion_result(expanded),
+            left_alone=[rule.to_dict() for rule in plan.left_alone + [existing for _wanted, existing in plan.held_by_others]],
         )
         if self.module._diff:
             key = '%s_rules' % direction.name
             self.result['diff'] = dict(before={key: diff_view(plan.before)}, after={key: diff_view(rules_after)})
+            notes = _rule_requests.notes_text(direction, expanded, plan, owner)
+            if notes:
+                self.result['diff']['prepared'] = notes
         if plan.changed and not self.module.check_mode:
             self.apply(plan, group_id, base_token)
 
@@ -164,7 +177,8 @@ def run_rule_module(module_class):
     direction = module_class.DIRECTION
     module = AlicloudAnsibleModule(
         argument_spec=rule_module_argument_spec(direction),
-        mutually_exclusive=[('rules', name) for name in direction.settable_options] + _groups.GROUP_OPTION_RULES['mutually_exclusive'],
+        mutually_exclusive=([('rules', name) for name in direction.settable_options + (_rule_requests.PORTS_OPTION,)]
+                            + _groups.GROUP_OPTION_RULES['mutually_exclusive']),
         required_one_of=_groups.GROUP_OPTION_RULES['required_one_of'],
         required_by=_groups.GROUP_OPTION_RULES['required_by'],
         supports_check_mode=True,

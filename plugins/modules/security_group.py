@@ -108,18 +108,52 @@ options:
       port_range:
         description: Destination port range C(start/end) for C(tcp) and C(udp); omit it or give C(-1/-1) for the others.
         type: str
+      ports:
+        description:
+          - The destination ports as a list of single ports (C(22)) and ranges (C(8000-8100) or C(8000/8100)),
+            instead of O(rules[].port_range); the rule stands for one API rule per port range (and per source).
+            C(tcp) and C(udp) only.
+          - Repeated ports are written once, with a warning.
+        type: list
+        elements: str
       source_port_range:
         description: Source port range, in the same form.
         type: str
       source_cidr_ip:
-        description: Source IPv4 CIDR block or address.
-        type: str
+        description:
+          - Source IPv4 CIDR block or address (C(10.0.0.1) means C(10.0.0.1/32)), or a list of them. IPv6 blocks in
+            the list are sent as O(rules[].ipv6_source_cidr_ip), so one list may mix both families; a comma-separated
+            string is a list too.
+          - A rule with a list stands for one API rule per block (and per port range of O(rules[].ports)), each with
+            the rule's other options; see the user guide page on writing rules.
+          - A single block takes precedence over a single O(rules[].source_group_id) and
+            O(rules[].source_prefix_list_id), as in the API (with a warning); a list of sources cannot be combined
+            with groups or prefix lists.
+        type: list
+        elements: str
       ipv6_source_cidr_ip:
-        description: Source IPv6 CIDR block or address. VPC groups only.
-        type: str
+        description:
+          - Source IPv6 CIDR block or address, or a list of them (each its own API rule). VPC security groups only.
+        type: list
+        elements: str
       source_group_id:
-        description: Source security group.
-        type: str
+        description:
+          - Source security group, or a list of them (each its own API rule). Needs NIC type C(intranet), the default
+            for it.
+        type: list
+        elements: str
+      source_group_name:
+        description:
+          - The source security group by its exact name, or a list of names, looked up once per task among the groups
+            in the VPC of the group the rule belongs to. Fails before any write, naming the candidates, when none or
+            several groups there have the name.
+          - A group of another account is given by O(rules[].source_group_id); a name is looked up in this account
+            only.
+          - ECS refuses a rule whose source is its own group; a name that names it fails before any write (members of
+            a normal group reach each other through its inner access policy).
+          - Ignored when O(rules[].source_group_id) is given too.
+        type: list
+        elements: str
       source_group_owner_id:
         description: Account ID that owns the source group.
         type: str
@@ -127,14 +161,20 @@ options:
         description: Account name that owns the source group.
         type: str
       source_prefix_list_id:
-        description: Source prefix list. VPC groups only.
-        type: str
+        description:
+          - Source prefix list, or a list of them (each its own API rule). VPC security groups only, NIC type
+            C(intranet). A single one is ignored (with a warning) when an address or group source is also given, as
+            in the API.
+        type: list
+        elements: str
       source_prefix_list_name:
         description:
-          - The source prefix list by its exact name, looked up once per task in the task's region; fails naming the
-            candidates when none or several lists have that name. VPC security groups only.
-          - Ignored when O(rules[].source_prefix_list_id) is given too, so that a returned rule, which holds both, feeds back unchanged.
-        type: str
+          - The source prefix list by its exact name, or a list of names, looked up once per task in the task's
+            region; fails naming the candidates when none or several lists have that name. VPC security groups only.
+          - A single name is ignored when a single O(rules[].source_prefix_list_id) is given too, so that a returned
+            rule, which holds both, feeds back unchanged.
+        type: list
+        elements: str
       port_range_list_id:
         description:
           - The destination ports from a port range list (C(prl-...)), instead of O(rules[].port_range). C(tcp) and
@@ -171,6 +211,10 @@ options:
       create_time:
         description: Ignored; accepted so that returned rules can be fed back.
         type: str
+      rule_owner:
+        description:
+          - Ignored; accepted so that returned rules can be fed back (the owner is in the description).
+        type: str
   rules_egress:
     description:
       - The egress (outbound) rules, each with the options of M(alicloud.ecs.security_group_egress).
@@ -185,18 +229,53 @@ options:
       port_range:
         description: Destination port range C(start/end) for C(tcp) and C(udp); omit it or give C(-1/-1) for the others.
         type: str
+      ports:
+        description:
+          - The destination ports as a list of single ports (C(22)) and ranges (C(8000-8100) or C(8000/8100)),
+            instead of O(rules_egress[].port_range); the rule stands for one API rule per port range (and per
+            destination). C(tcp) and C(udp) only.
+          - Repeated ports are written once, with a warning.
+        type: list
+        elements: str
       source_port_range:
         description: Source port range, in the same form.
         type: str
       dest_cidr_ip:
-        description: Destination IPv4 CIDR block or address.
-        type: str
+        description:
+          - Destination IPv4 CIDR block or address (C(10.0.0.1) means C(10.0.0.1/32)), or a list of them. IPv6 blocks
+            in the list are sent as O(rules_egress[].ipv6_dest_cidr_ip), so one list may mix both families; a
+            comma-separated string is a list too.
+          - A rule with a list stands for one API rule per block (and per port range of O(rules_egress[].ports)),
+            each with the rule's other options; see the user guide page on writing rules.
+          - A single block takes precedence over a single O(rules_egress[].dest_group_id) and
+            O(rules_egress[].dest_prefix_list_id), as in the API (with a warning); a list of destinations cannot be
+            combined with groups or prefix lists.
+        type: list
+        elements: str
       ipv6_dest_cidr_ip:
-        description: Destination IPv6 CIDR block or address. VPC groups only.
-        type: str
+        description:
+          - Destination IPv6 CIDR block or address, or a list of them (each its own API rule). VPC security groups
+            only.
+        type: list
+        elements: str
       dest_group_id:
-        description: Destination security group.
-        type: str
+        description:
+          - Destination security group, or a list of them (each its own API rule). Needs NIC type C(intranet), the
+            default for it.
+        type: list
+        elements: str
+      dest_group_name:
+        description:
+          - The destination security group by its exact name, or a list of names, looked up once per task among the
+            groups in the VPC of the group the rule belongs to. Fails before any write, naming the candidates, when
+            none or several groups there have the name.
+          - A group of another account is given by O(rules_egress[].dest_group_id); a name is looked up in this
+            account only.
+          - ECS refuses a rule whose destination is its own group; a name that names it fails before any write
+            (members of a normal group reach each other through its inner access policy).
+          - Ignored when O(rules_egress[].dest_group_id) is given too.
+        type: list
+        elements: str
       dest_group_owner_id:
         description: Account ID that owns the destination group.
         type: str
@@ -204,14 +283,20 @@ options:
         description: Account name that owns the destination group.
         type: str
       dest_prefix_list_id:
-        description: Destination prefix list. VPC groups only.
-        type: str
+        description:
+          - Destination prefix list, or a list of them (each its own API rule). VPC security groups only, NIC type
+            C(intranet). A single one is ignored (with a warning) when an address or group destination is also given,
+            as in the API.
+        type: list
+        elements: str
       dest_prefix_list_name:
         description:
-          - The destination prefix list by its exact name, looked up once per task in the task's region; fails naming the
-            candidates when none or several lists have that name. VPC security groups only.
-          - Ignored when O(rules_egress[].dest_prefix_list_id) is given too, so that a returned rule, which holds both, feeds back unchanged.
-        type: str
+          - The destination prefix list by its exact name, or a list of names, looked up once per task in the task's
+            region; fails naming the candidates when none or several lists have that name. VPC security groups only.
+          - A single name is ignored when a single O(rules_egress[].dest_prefix_list_id) is given too, so that a
+            returned rule, which holds both, feeds back unchanged.
+        type: list
+        elements: str
       port_range_list_id:
         description:
           - The destination ports from a port range list (C(prl-...)), instead of O(rules_egress[].port_range). C(tcp) and
@@ -247,6 +332,10 @@ options:
         type: str
       create_time:
         description: Ignored; accepted so that returned rules can be fed back.
+        type: str
+      rule_owner:
+        description:
+          - Ignored; accepted so that returned rules can be fed back (the owner is in the description).
         type: str
   purge_rules:
     description:
@@ -290,6 +379,17 @@ options:
       - V(0) fails on the first such answer.
     type: int
     default: 600
+  rule_owner:
+    description:
+      - Limit this task to the rules it owns, in both directions, so that several plays or roles can manage the rules
+        of one shared group.
+      - Every rule the task writes or keeps ends its description with the marker C([owner=NAME]); O(purge_rules) and
+        O(purge_rules_egress) remove only rules with this task's marker. Rules with another owner's marker or none are
+        never changed or removed, and are returned in RV(left_alone) (and shown in diff mode).
+      - A listed rule that exists without a marker is adopted (its description gains the marker in place); one that
+        exists with another owner's marker is left to that owner, with a warning. See
+        M(alicloud.ecs.security_group_ingress) for the form of the name.
+    type: str
   client_token:
     description:
       - Base of the idempotency tokens of this task's writes, printable ASCII, at most 64 characters.
@@ -429,6 +529,18 @@ removed:
   type: dict
 updated:
   description: Rules whose description was updated in place, per direction, as RV(added).
+  returned: success
+  type: dict
+expanded:
+  description:
+    - Per direction (V(ingress), V(egress)), the requested rules that stand for more than one API rule, as the
+      C(expanded) result of M(alicloud.ecs.security_group_ingress) (C(rule) names V(rules[2]) or V(rules_egress[2])).
+  returned: success
+  type: dict
+left_alone:
+  description:
+    - Per direction (V(ingress), V(egress)), with O(rule_owner), the rules the task did not touch because they are not
+      its own, in the form of RV(rules). Empty lists without O(rule_owner).
   returned: success
   type: dict
 analysis:

@@ -94,6 +94,7 @@ rules:
       dest_cidr_ip: 10.0.0.0/8
       ipv6_dest_cidr_ip: null
       dest_group_id: null
+      dest_group_name: null
       dest_group_owner_account: null
       dest_group_owner_id: null
       dest_prefix_list_id: null
@@ -107,6 +108,7 @@ rules:
       nic_type: intranet
       description: https to the internal network
       create_time: '2026-11-28T04:30:00Z'
+      rule_owner: null
 security_groups:
   description: Per group, its ID, VPC and (filtered) egress rules.
   returned: success

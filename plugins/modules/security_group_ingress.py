@@ -59,22 +59,53 @@ options:
             too, and a single port C(443) means C(443/443). Required for C(tcp) and C(udp), unless the ports come from a port range list.
           - For C(icmp), C(gre), C(all) and C(icmpv6) omit it or give C(-1/-1); any other value is an error.
         type: str
+      ports:
+        description:
+          - The destination ports as a list of single ports (C(22)) and ranges (C(8000-8100) or C(8000/8100)),
+            instead of O(rules[].port_range); the rule stands for one API rule per port range (and per source).
+            C(tcp) and C(udp) only.
+          - Repeated ports are written once, with a warning.
+        type: list
+        elements: str
       source_port_range:
         description:
           - Source port range of the traffic (the ports on the remote side), in the same form as O(rules[].port_range).
         type: str
       source_cidr_ip:
         description:
-          - Source IPv4 CIDR block or address. Takes precedence over O(rules[].source_group_id), as in the API.
-        type: str
+          - Source IPv4 CIDR block or address (C(10.0.0.1) means C(10.0.0.1/32)), or a list of them. IPv6 blocks in
+            the list are sent as O(rules[].ipv6_source_cidr_ip), so one list may mix both families; a comma-separated
+            string is a list too.
+          - A rule with a list stands for one API rule per block (and per port range of O(rules[].ports)), each with
+            the rule's other options; see the user guide page on writing rules.
+          - A single block takes precedence over a single O(rules[].source_group_id) and
+            O(rules[].source_prefix_list_id), as in the API (with a warning); a list of sources cannot be combined
+            with groups or prefix lists.
+        type: list
+        elements: str
       ipv6_source_cidr_ip:
         description:
-          - Source IPv6 CIDR block or address. VPC security groups only.
-        type: str
+          - Source IPv6 CIDR block or address, or a list of them (each its own API rule). VPC security groups only.
+        type: list
+        elements: str
       source_group_id:
         description:
-          - Source security group. Needs NIC type C(intranet).
-        type: str
+          - Source security group, or a list of them (each its own API rule). Needs NIC type C(intranet), the default
+            for it.
+        type: list
+        elements: str
+      source_group_name:
+        description:
+          - The source security group by its exact name, or a list of names, looked up once per task among the groups
+            in the VPC of the group the rule belongs to. Fails before any write, naming the candidates, when none or
+            several groups there have the name.
+          - A group of another account is given by O(rules[].source_group_id); a name is looked up in this account
+            only.
+          - ECS refuses a rule whose source is its own group; a name that names it fails before any write (members of
+            a normal group reach each other through its inner access policy).
+          - Ignored when O(rules[].source_group_id) is given too.
+        type: list
+        elements: str
       source_group_owner_id:
         description:
           - Alibaba Cloud account ID that owns O(rules[].source_group_id), for a group of another account.
@@ -85,15 +116,19 @@ options:
         type: str
       source_prefix_list_id:
         description:
-          - Source prefix list. VPC security groups only, NIC type C(intranet). Ignored (with a warning) when an
-            address or group source is also given, as in the API.
-        type: str
+          - Source prefix list, or a list of them (each its own API rule). VPC security groups only, NIC type
+            C(intranet). A single one is ignored (with a warning) when an address or group source is also given, as
+            in the API.
+        type: list
+        elements: str
       source_prefix_list_name:
         description:
-          - The source prefix list by its exact name, looked up once per task in the task's region; fails naming the
-            candidates when none or several lists have that name. VPC security groups only.
-          - Ignored when O(rules[].source_prefix_list_id) is given too, so that a returned rule, which holds both, feeds back unchanged.
-        type: str
+          - The source prefix list by its exact name, or a list of names, looked up once per task in the task's
+            region; fails naming the candidates when none or several lists have that name. VPC security groups only.
+          - A single name is ignored when a single O(rules[].source_prefix_list_id) is given too, so that a returned
+            rule, which holds both, feeds back unchanged.
+        type: list
+        elements: str
       port_range_list_id:
         description:
           - The destination ports from a port range list (C(prl-...)), instead of O(rules[].port_range). C(tcp) and
@@ -141,23 +176,47 @@ options:
         description:
           - Ignored; accepted so that returned rules can be fed back.
         type: str
+      rule_owner:
+        description:
+          - Ignored; accepted so that returned rules can be fed back (the owner is in the description).
+        type: str
   source_port_range:
     description:
       - Source port range of the traffic (the ports on the remote side), in the same form as O(port_range).
     type: str
   source_cidr_ip:
     description:
-      - Source IPv4 CIDR block or plain address (C(10.0.0.1) means C(10.0.0.1/32)).
-      - Takes precedence over O(source_group_id) and O(source_prefix_list_id), as in the API (with a warning).
-    type: str
+      - Source IPv4 CIDR block or address (C(10.0.0.1) means C(10.0.0.1/32)), or a list of them. IPv6 blocks in the
+        list are sent as O(ipv6_source_cidr_ip), so one list may mix both families; a comma-separated string is a
+        list too.
+      - A rule with a list stands for one API rule per block (and per port range of O(ports)), each with the rule's
+        other options; see the user guide page on writing rules.
+      - A single block takes precedence over a single O(source_group_id) and O(source_prefix_list_id), as in the API
+        (with a warning); a list of sources cannot be combined with groups or prefix lists.
+    type: list
+    elements: str
   ipv6_source_cidr_ip:
     description:
-      - Source IPv6 CIDR block or address. VPC security groups only.
-    type: str
+      - Source IPv6 CIDR block or address, or a list of them (each its own API rule). VPC security groups only.
+    type: list
+    elements: str
   source_group_id:
     description:
-      - Source security group, in the same VPC. Needs NIC type C(intranet), which is the default for it.
-    type: str
+      - Source security group, or a list of them (each its own API rule). Needs NIC type C(intranet), the default for
+        it.
+    type: list
+    elements: str
+  source_group_name:
+    description:
+      - The source security group by its exact name, or a list of names, looked up once per task among the groups in
+        the VPC of the group the rule belongs to. Fails before any write, naming the candidates, when none or several
+        groups there have the name.
+      - A group of another account is given by O(source_group_id); a name is looked up in this account only.
+      - ECS refuses a rule whose source is its own group; a name that names it fails before any write (members of a
+        normal group reach each other through its inner access policy).
+      - Ignored when O(source_group_id) is given too.
+    type: list
+    elements: str
   source_group_owner_id:
     description:
       - Alibaba Cloud account ID that owns O(source_group_id), for a group of another account.
@@ -168,14 +227,19 @@ options:
     type: str
   source_prefix_list_id:
     description:
-      - Source prefix list. VPC security groups only, NIC type C(intranet).
-    type: str
+      - Source prefix list, or a list of them (each its own API rule). VPC security groups only, NIC type
+        C(intranet). A single one is ignored (with a warning) when an address or group source is also given, as in
+        the API.
+    type: list
+    elements: str
   source_prefix_list_name:
     description:
-      - The source prefix list by its exact name, looked up once per task in the task's region; fails naming the
-        candidates when none or several lists have that name. VPC security groups only.
-      - Ignored when O(source_prefix_list_id) is given too, so that a returned rule, which holds both, feeds back unchanged.
-    type: str
+      - The source prefix list by its exact name, or a list of names, looked up once per task in the task's region;
+        fails naming the candidates when none or several lists have that name. VPC security groups only.
+      - A single name is ignored when a single O(source_prefix_list_id) is given too, so that a returned rule, which
+        holds both, feeds back unchanged.
+    type: list
+    elements: str
   port_range_list_id:
     description:
       - The destination ports from a port range list (C(prl-...)), instead of O(port_range). C(tcp) and
@@ -341,6 +405,9 @@ rules:
     source_group_id:
       description: Source security group.
       type: str
+    source_group_name:
+      description: Name of the source group as the task gave it (O(source_group_name)); null in rules that were read.
+      type: str
     source_group_owner_account:
       description: Owner account name of the source group; null in read rules, whose owner is reported by ID.
       type: str
@@ -386,6 +453,10 @@ rules:
       description: When the rule was created, UTC.
       type: str
       sample: '2026-11-28T04:30:00Z'
+    rule_owner:
+      description: The owner whose marker ends the rule's description (see O(rule_owner)); null without a marker.
+      type: str
+      sample: web
 added:
   description: Rules added (or that would be added in check mode), in the same form as RV(rules).
   returned: always
@@ -399,6 +470,31 @@ removed:
 updated:
   description: Rules whose description was updated in place, with the new description.
   returned: always
+  type: list
+  elements: dict
+expanded:
+  description:
+    - The requested rules that stand for more than one API rule (lists in O(source_cidr_ip), O(ports) and the other
+      list options), in the order given; empty when no rule does.
+  returned: success
+  type: list
+  elements: dict
+  contains:
+    rule:
+      description: Where the rule was given, V(rules[2]) (V(rule) for the single-rule form).
+      type: str
+    count:
+      description: How many API rules it stands for, after its repeats were merged.
+      type: int
+    rules:
+      description: Those rules, in the form of RV(rules).
+      type: list
+      elements: dict
+left_alone:
+  description:
+    - With O(rule_owner), the ingress rules of the group the task did not touch because they are not its own (another
+      owner's marker, or none), in the form of RV(rules). Empty without O(rule_owner).
+  returned: success
   type: list
   elements: dict
 analysis:

@@ -94,6 +94,7 @@ rules:
       source_cidr_ip: 10.0.0.0/8
       ipv6_source_cidr_ip: null
       source_group_id: null
+      source_group_name: null
       source_group_owner_account: null
       source_group_owner_id: null
       source_prefix_list_id: null
@@ -107,6 +108,7 @@ rules:
       nic_type: intranet
       description: https to the internal network
       create_time: '2026-11-28T04:30:00Z'
+      rule_owner: null
 security_groups:
   description: Per group, its ID, VPC and (filtered) ingress rules.
   returned: success

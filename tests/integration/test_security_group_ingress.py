@@ -159,7 +159,7 @@ def test_a_classic_group_reads_both_nic_types_and_defaults_to_internet(fresh, ru
 @pytest.mark.parametrize('args, fragment', [
     (dict(ip_protocol='tcp', port_range='22/22', source_cidr_ip='10.0.0.300'), 'source_cidr_ip: '),
     (dict(ip_protocol='tcp', port_range='22/22'), 'a source is required: give one of source_cidr_ip, ipv6_source_cidr_ip, '
-                                                  'source_group_id, source_prefix_list_id or source_prefix_list_name'),
+                                                  'source_group_id, source_group_name, source_prefix_list_id or source_prefix_list_name'),
     (dict(ip_protocol='tcp', port_range='22/22', ipv6_source_cidr_ip='10.0.0.0/8'), 'ipv6_source_cidr_ip: '),
     (dict(ip_protocol='tcp', port_range='22/22', source_group_id=GROUP), 'source_group_id: must differ from security_group_id'),
     (dict(ip_protocol='tcp', port_range='22/22', source_group_id='sg-demo-db', nic_type='internet'),

@@ -115,6 +115,7 @@ def rule_option_corruptions(direction, type_error_names=None):
     peer_cidr, peer_ipv6 = direction.option('{peer}_cidr_ip'), direction.option('ipv6_{peer}_cidr_ip')
     peer_group, peer_group_owner = direction.option('{peer}_group_id'), direction.option('{peer}_group_owner_id')
     peer_prefix_list = direction.option('{peer}_prefix_list_id')
+    peer_group_name = direction.option('{peer}_group_name')
     local_cidr, local_ipv6 = direction.option('{local}_cidr_ip'), direction.option('ipv6_{local}_cidr_ip')
     return [
         nasty.filter(lambda text: text.strip().lower() not in PROTOCOL_WORDS).map(lambda bad: ({'ip_protocol': bad}, 'ip_protocol')),
@@ -129,14 +130,21 @@ def rule_option_corruptions(direction, type_error_names=None):
         nasty.filter(lambda text: text.strip().lower() not in ('accept', 'drop')).map(lambda bad: ({'policy': bad}, 'policy')),
         nasty.filter(lambda text: text.strip().lower() not in ('internet', 'intranet')).map(lambda bad: ({'nic_type': bad}, 'nic_type')),
         nasty.filter(not_an_ip_network).map(lambda bad: ({peer_cidr: bad}, peer_cidr)),
-        ipv6.map(lambda bad: ({peer_cidr: bad}, peer_cidr)),
         st.tuples(ipv4, st.integers(33, 200)).map(lambda pair: ({peer_cidr: '%s/%d' % pair}, peer_cidr)),
         ipv4.map(lambda bad: ({peer_cidr: None, peer_ipv6: bad}, peer_ipv6)),
         # A local range of the other address family than the peer's.
         ipv6.map(lambda bad: ({local_cidr: bad}, local_cidr)),
         ipv6.map(lambda bad: ({local_ipv6: bad}, local_ipv6)),
-        # Both address families of the peer at once.
-        ipv6.map(lambda bad: ({peer_ipv6: bad}, peer_cidr)),
+        # Several addresses and a group in one rule (an IPv6 address given as peer_cidr, or with it, is a second rule
+        # of the same kind since issue 21, so no bad input).
+        st.lists(ipv4 | ipv6, min_size=2, max_size=4, unique=True).map(lambda addresses: ({peer_cidr: addresses, peer_group: 'sg-demo-db'}, peer_cidr)),
+        # Lists of ports: a bad item, a protocol without ports, and ports given twice.
+        bad_port_ranges().map(lambda bad: ({'port_range': None, 'ports': ['22', bad]}, 'ports')),
+        st.sampled_from(['icmp', 'GRE', 'all', 'icmpv6']).map(lambda protocol: ({'ip_protocol': protocol, 'port_range': None, 'ports': ['22']}, 'ports')),
+        st.just(({'ports': ['22']}, 'ports')),
+        # A group of another account by name, which this account cannot look up.
+        nasty.filter(lambda text: ',' not in text).map(
+            lambda name: ({peer_cidr: None, peer_group_name: name, peer_group_owner: '1234567890'}, peer_group_name)),
         nasty.filter(lambda text: not text.strip().startswith('sg-')).map(lambda bad: ({peer_cidr: None, peer_group: bad}, peer_group)),
         nasty.filter(lambda text: not text.strip().startswith('pl-')).map(
             lambda bad: ({peer_cidr: None, peer_prefix_list: bad}, peer_prefix_list)),
@@ -145,6 +153,16 @@ def rule_option_corruptions(direction, type_error_names=None):
             lambda bad: ({peer_cidr: None, peer_group: 'sg-demo-db', peer_group_owner: bad}, peer_group_owner)),
         st.just(({peer_cidr: None}, peer_cidr)),
         st.text(min_size=513, max_size=700).map(lambda bad: ({'description': bad}, 'description')),
+    ]
+
+
+def rule_owner_corruptions():
+    """A rule_owner that is no owner name, and a description marked by another owner, as rule_corruptions() yields them."""
+    owner = re.compile(r'\A[A-Za-z0-9][A-Za-z0-9._-]{0,63}\Z')
+    return [
+        nasty.filter(lambda text: not owner.match(text.strip())).map(lambda bad: ({'rule_owner': bad}, 'rule_owner')),
+        st.just(({'rule_owner': 'web', 'rules': [{'ip_protocol': 'icmp', 'source_cidr_ip': '10.0.0.0/8', 'description': 'ping [owner=db]'}]},
+                 'rules[0].description')),
     ]
 
 
@@ -163,7 +181,7 @@ def rule_corruptions(direction, module):
     """
     peer_cidr = direction.option('{peer}_cidr_ip')
     no_single_rule = {'ip_protocol': None, 'port_range': None, peer_cidr: None}
-    return rule_option_corruptions(direction) + client_token_corruptions() + [
+    return rule_option_corruptions(direction) + client_token_corruptions() + rule_owner_corruptions()[:1] + [
         nasty.filter(lambda text: text.strip().lower() not in ('present', 'absent')).map(lambda bad: ({'state': bad}, 'state')),
         NOT_BOOLEAN_WORD.map(lambda bad: ({'purge_rules': bad}, 'purge_rules')),
         # Text that is no rule (text opening with '{': see test_shapes_once_mishandled_fail_before_any_write_naming_the_option).
@@ -264,9 +282,11 @@ def names(message, expected):
 
 
 def blames_another_option(message, expected):
-    """Whether ``message`` starts by blaming options among which the bad one is not."""
+    """Whether ``message`` starts by blaming options among which the bad one is not (an item of a list option,
+    ``ports[1]``, names the option)."""
     blamed = BLAMED_OPTIONS.match(message)
-    return bool(blamed) and isinstance(expected, str) and expected not in blamed.group(1).split(' or ')
+    options = [re.sub(r'\[\d+\]$', '', name) for name in blamed.group(1).split(' or ')] if blamed else []
+    return bool(blamed) and isinstance(expected, str) and expected not in options
 
 
 def direction_figure(direction):
@@ -439,7 +459,7 @@ def group_corruptions(module):
             lambda name: ({name: 'x'}, name)),
         nasty.filter(lambda text: not read_as_integer(text)).map(lambda bad: ({'retries': bad}, 'retries')),
         INFINITIES.map(lambda bad: ({'timeout': bad}, 'timeout')),
-    ] + tag_corruptions() + client_token_corruptions()
+    ] + tag_corruptions() + client_token_corruptions() + rule_owner_corruptions()
     for list_option, direction in RULE_LISTS:
         suboptions = frozenset(documentation[list_option]['suboptions'])
         strategies += [

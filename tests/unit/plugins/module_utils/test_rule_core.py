@@ -53,7 +53,7 @@ class Case:
         return template.format(peer=self.direction.peer_noun, **names)
 
 
-ROLE_NAMES = ('peer_cidr_ip', 'peer_ipv6_cidr_ip', 'peer_group_id', 'peer_group_owner_id', 'peer_group_owner_account',
+ROLE_NAMES = ('peer_cidr_ip', 'peer_ipv6_cidr_ip', 'peer_group_id', 'peer_group_name', 'peer_group_owner_id', 'peer_group_owner_account',
               'peer_prefix_list_id', 'peer_prefix_list_name', 'local_cidr_ip', 'local_ipv6_cidr_ip')
 
 
@@ -70,10 +70,10 @@ DNS = dict(ip_protocol='udp', port_range='53/53', peer_cidr_ip='10.0.0.2')
 
 def test_the_directions_mirror_each_others_names():
     assert [EGRESS.option(role) for role in ROLE_NAMES] == [
-        'dest_cidr_ip', 'ipv6_dest_cidr_ip', 'dest_group_id', 'dest_group_owner_id', 'dest_group_owner_account',
+        'dest_cidr_ip', 'ipv6_dest_cidr_ip', 'dest_group_id', 'dest_group_name', 'dest_group_owner_id', 'dest_group_owner_account',
         'dest_prefix_list_id', 'dest_prefix_list_name', 'source_cidr_ip', 'ipv6_source_cidr_ip']
     assert [INGRESS.option(role) for role in ROLE_NAMES] == [
-        'source_cidr_ip', 'ipv6_source_cidr_ip', 'source_group_id', 'source_group_owner_id', 'source_group_owner_account',
+        'source_cidr_ip', 'ipv6_source_cidr_ip', 'source_group_id', 'source_group_name', 'source_group_owner_id', 'source_group_owner_account',
         'source_prefix_list_id', 'source_prefix_list_name', 'dest_cidr_ip', 'ipv6_dest_cidr_ip']
     assert INGRESS.wire('peer_ipv6_cidr_ip') == 'Ipv6SourceCidrIp' and EGRESS.wire('peer_group_owner_account') == 'DestGroupOwnerAccount'
     assert INGRESS.wire('source_port_range') == EGRESS.wire('source_port_range') == 'SourcePortRange'
@@ -131,7 +131,7 @@ def test_a_rule_needs_a_peer(case):
     with pytest.raises(RuleError) as error:
         case.user_rule(ip_protocol='tcp', port_range='22/22', local_cidr_ip='10.0.0.0/8', where='rules[4].')
     assert str(error.value) == case.text('rules[4].{peer_cidr_ip}: a {peer} is required: give one of {peer_cidr_ip}, '
-                                         '{peer_ipv6_cidr_ip}, {peer_group_id}, {peer_prefix_list_id} or {peer_prefix_list_name}')
+                                         '{peer_ipv6_cidr_ip}, {peer_group_id}, {peer_group_name}, {peer_prefix_list_id} or {peer_prefix_list_name}')
 
 
 @pytest.mark.parametrize('roles, message', [
