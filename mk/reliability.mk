@@ -5,7 +5,8 @@
 #                      the CPU benchmark of the flow analysis (bench_analysis.py), then the benchmark of
 #                      security_group_audit over estates of up to 1,000 groups (bench_audit.py), then what changing
 #                      one office address costs through a prefix list against through 50 groups' rules
-#                      (bench_lists.py); prints tables (not part of make test)
+#                      (bench_lists.py), then a rule with lists against the API rules it stands for
+#                      (bench_authoring.py); prints tables (not part of make test)
 
 .PHONY: reliability bench
 
@@ -24,11 +25,12 @@ reliability: venv stage
 	$(call run_pytest,tests/reliability,-rA)
 	$(end)
 
-# All four scripts take --repeat, so BENCH_ARGS="--repeat 3" applies to each (without it: 5 runs for bench.py and
+# All five scripts take --repeat, so BENCH_ARGS="--repeat 3" applies to each (without it: 5 runs for bench.py and
 # bench_analysis.py, 3 for bench_audit.py, whose serial 1,000-group run takes a minute and runs once in any case, and
-# 3 for bench_lists.py, whose 50-task loop with latency takes half a minute and runs once in any case).
-# bench_analysis.py imports the staged collection from build/ itself and talks to nobody; bench_audit.py and
-# bench_lists.py start emulators of their own and run the staged collection from build/.
+# 3 for bench_lists.py, whose 50-task loop with latency takes half a minute and runs once in any case, and 3 for
+# bench_authoring.py). bench_analysis.py imports the staged collection from build/ itself and talks to nobody;
+# bench_audit.py, bench_lists.py and bench_authoring.py start emulators of their own and run the staged collection
+# from build/.
 bench: venv stage
 	@$(begin)
 	cd "$(ROOT)"
@@ -36,4 +38,5 @@ bench: venv stage
 	"$(PY)" tests/benchmark/bench_analysis.py $(BENCH_ARGS)
 	$(NOPROXY) PYTHONPATH="$(ROOT)/tests/emulator" "$(PY)" tests/benchmark/bench_audit.py $(BENCH_ARGS)
 	$(NOPROXY) PYTHONPATH="$(ROOT)/tests/emulator" "$(PY)" tests/benchmark/bench_lists.py $(BENCH_ARGS)
+	$(NOPROXY) PYTHONPATH="$(ROOT)/tests/emulator" "$(PY)" tests/benchmark/bench_authoring.py $(BENCH_ARGS)
 	$(end)
