@@ -74,12 +74,14 @@ options:
     description:
       - Limit this task to the rules it owns, so that several plays or roles can manage the rules of one shared group.
       - Every rule the task writes or keeps ends its description with the marker C([owner=NAME]); O(purge_rules=true) and
-        O(state=absent) remove only rules with this task's marker. Rules with another owner's marker or none are never
-        changed or removed, and are returned in RV(left_alone) (and shown in diff mode).
+        O(state=absent) remove only rules with this task's marker. Rules with another owner's marker are never changed or
+        removed; rules without a marker are never removed, and changed only to adopt them when the task lists them.
       - A listed rule that exists without a marker is adopted (its description gains the marker in place). A listed rule
         that exists with another owner's marker is left to that owner, with a warning.
-      - Letters, digits, C(.), C(_) and C(-), starting with a letter or digit, at most 64 characters. The marker takes the
-        name's length plus 9 of the 512 characters of a description (10 after a text).
+      - The rules the task would have removed, or wants but another owner holds, and leaves alone are returned in
+        RV(left_alone) and shown in diff mode.
+      - Letters, digits, C(.), C(_) and C(-), starting with a letter or digit, at most 64 characters; blank fails. The
+        marker takes the name's length plus 8 of the 512 characters of a description (plus 9 after a text).
     type: str
   client_token:
     description:

@@ -102,6 +102,9 @@ class SecurityGroupModule(AlicloudEcsModule):
         if params['multi_ok'] and params['recent']:
             self.module.fail_json(msg='multi_ok: cannot be combined with recent; multi_ok creates another group, recent '
                                       'picks the newest of the existing ones')
+        if params['rule_owner'] is not None and params['state'] == 'absent':
+            self.module.fail_json(msg='rule_owner: applies with state=present; state=absent deletes the whole group, whoever owns its '
+                                      'rules (remove a play\'s own rules with rules: [] and rule_owner instead)')
         if params['multi_ok'] and params['security_group_id']:
             self.module.fail_json(msg='multi_ok: applies to groups found by name; it cannot be combined with security_group_id')
         policy = params['inner_access_policy']

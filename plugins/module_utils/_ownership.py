@@ -23,9 +23,12 @@ _MARKER = re.compile(r'(?:^|\s)\[owner=([A-Za-z0-9][A-Za-z0-9._-]{0,63})\]$')
 
 def validate_owner(value, option='rule_owner'):
     """The owner name as given, or None; a RuleError naming ``option`` when it is not of the accepted form."""
+    if value is None:
+        return None
     text = text_or_none(value)
     if text is None:
-        return None
+        # Blank would switch the limit off, and a purge would then remove every owner's rules.
+        raise RuleError(option, 'is empty; give an owner name (%s) or leave the option out' % OWNER_FORM)
     if not _OWNER.match(text):
         raise RuleError(option, '%r is not an owner name; use %s' % (text, OWNER_FORM))
     return text

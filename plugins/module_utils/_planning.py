@@ -95,8 +95,9 @@ def _owned_description(rule, keeper, owner):
     text = rule.description if rule.description is not None else _ownership.text_of(keeper.description if keeper else None)
     description = _ownership.owned_description(text, owner)
     if len(description) > DESCRIPTION_MAX_LENGTH:
-        raise RuleError('description', 'of the existing rule %s is %d characters with the owner marker; ECS takes at most %d: '
-                                       'give the rule a shorter description' % (rule.summary(), len(description), DESCRIPTION_MAX_LENGTH))
+        raise RuleError('rule_owner', 'the existing rule %s would have a description of %d characters with the owner marker; ECS '
+                                      'takes at most %d: give the rule a shorter description in the task'
+                        % (rule.summary(), len(description), DESCRIPTION_MAX_LENGTH))
     return description
 
 

@@ -91,8 +91,11 @@ def _lists_several(direction, values, counts, where):
     kinds = [kind for kind, roles in PEER_KINDS if any(role in values for role in roles)]
     if len(kinds) == 1:
         return True
-    # Several single values of different kinds are the single-rule form, where the API's precedence applies.
+    # Several single values of different kinds are the single-rule form, where the API's precedence applies,
+    # unless two of them are addresses of one family (an IPv6 block in the IPv4 option and one in the IPv6 option).
     listed = [option for option, number in counts.items() if number > 1]
+    if not listed and len(values.get('peer_ipv6_cidr_ip', ())) > 1:
+        listed = [direction.option('peer_cidr_ip')]
     if not listed:
         return False
     first = listed[0]
@@ -100,7 +103,8 @@ def _lists_several(direction, values, counts, where):
     raise RuleError(where + first,
                     'lists %d %ss, so it cannot be combined with %s in the same rule; a rule that lists several gives '
                     'them of one kind (%s): put the others in a rule of their own'
-                    % (counts[first], direction.peer_noun, ', '.join(others), '; '.join(kind for kind, _roles in PEER_KINDS)))
+                    % (sum(len(items) for role, items in values.items() if _kind_of(role) == _kind_of(direction.role(first))),
+                       direction.peer_noun, ', '.join(others), '; '.join(kind for kind, _roles in PEER_KINDS)))
 
 
 def _kind_of(role):
@@ -155,7 +159,8 @@ def expand_rule(direction, options, where='', warnings=None):
         peers = [{direction.option(role): _validate_peer(role, item, label, warnings)}
                  for role, items in values.items() for item, label in items]
     else:
-        peers = [dict((direction.option(role), items[0][0]) for role, items in values.items())]
+        # Checked under the option the user wrote (an IPv6 block may have come in the IPv4 option).
+        peers = [dict((direction.option(role), _validate_peer(role, items[0][0], items[0][1], warnings)) for role, items in values.items())]
     combinations = len(peers) * len(port_ranges or [None])
     if combinations > EXPANSION_LIMIT:
         raise RuleError(where.rstrip('.') or 'rule', 'stands for %d rules (%d %ss x %d port ranges); a security group holds at most %d'
@@ -203,11 +208,15 @@ def resolve_requested(requested, group, references, group_names, warnings, own_n
     rules = [resolve_rule(item.rule, group.is_vpc, group.security_group_id, item.where, warnings) for item in requested]
     rules = references.resolve_names(rules, where)
     rules = group_names.resolve_names(rules, where, group.vpc_id, own_group_id=group.security_group_id, own_name=own_name)
-    expanded = {}
+    first_given = {}
     for label, rule in zip(labels, rules):
-        expanded.setdefault(label, []).append(rule)
-    expanded = dict((label, items) for label, items in expanded.items() if len(items) > 1)
-    return deduplicate_desired(rules, where, warnings), expanded
+        first_given.setdefault(rule.key(), label)
+    merged = deduplicate_desired(rules, where, warnings)
+    # What each requested rule stands for once its repeats are merged (into the rule that gave them first).
+    expanded = {}
+    for rule in merged:
+        expanded.setdefault(first_given[rule.key()], []).append(rule)
+    return merged, dict((label, items) for label, items in expanded.items() if len(items) > 1)
 
 
 def expansion_result(expanded):

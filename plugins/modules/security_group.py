@@ -151,7 +151,7 @@ options:
             only.
           - ECS refuses a rule whose source is its own group; a name that names it fails before any write (members of
             a normal group reach each other through its inner access policy).
-          - Ignored when O(rules[].source_group_id) is given too.
+          - A single name is ignored when a single O(rules[].source_group_id) is given too.
         type: list
         elements: str
       source_group_owner_id:
@@ -273,7 +273,7 @@ options:
             account only.
           - ECS refuses a rule whose destination is its own group; a name that names it fails before any write
             (members of a normal group reach each other through its inner access policy).
-          - Ignored when O(rules_egress[].dest_group_id) is given too.
+          - A single name is ignored when a single O(rules_egress[].dest_group_id) is given too.
         type: list
         elements: str
       dest_group_owner_id:
@@ -384,11 +384,14 @@ options:
       - Limit this task to the rules it owns, in both directions, so that several plays or roles can manage the rules
         of one shared group.
       - Every rule the task writes or keeps ends its description with the marker C([owner=NAME]); O(purge_rules) and
-        O(purge_rules_egress) remove only rules with this task's marker. Rules with another owner's marker or none are
-        never changed or removed, and are returned in RV(left_alone) (and shown in diff mode).
+        O(purge_rules_egress) remove only rules with this task's marker. Rules with another owner's marker are never
+        changed or removed; rules without a marker are never removed, and changed only to adopt them when listed.
       - A listed rule that exists without a marker is adopted (its description gains the marker in place); one that
-        exists with another owner's marker is left to that owner, with a warning. See
-        M(alicloud.ecs.security_group_ingress) for the form of the name.
+        exists with another owner's marker is left to that owner, with a warning. What the task leaves alone is
+        returned in RV(left_alone) and shown in diff mode. See M(alicloud.ecs.security_group_ingress) for the form of
+        the name.
+      - Only with O(state=present); O(state=absent) deletes the whole group, whoever owns its rules, so the two are
+        refused together.
     type: str
   client_token:
     description:
@@ -539,8 +542,9 @@ expanded:
   type: dict
 left_alone:
   description:
-    - Per direction (V(ingress), V(egress)), with O(rule_owner), the rules the task did not touch because they are not
-      its own, in the form of RV(rules). Empty lists without O(rule_owner).
+    - Per direction (V(ingress), V(egress)), with O(rule_owner), the rules the task would have removed (or wants, but
+      another owner holds) and left alone because they are not its own, in the form of RV(rules). Empty lists without
+      O(rule_owner).
   returned: success
   type: dict
 analysis:

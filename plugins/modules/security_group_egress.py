@@ -104,7 +104,7 @@ options:
             only.
           - ECS refuses a rule whose destination is its own group; a name that names it fails before any write
             (members of a normal group reach each other through its inner access policy).
-          - Ignored when O(rules[].dest_group_id) is given too.
+          - A single name is ignored when a single O(rules[].dest_group_id) is given too.
         type: list
         elements: str
       dest_group_owner_id:
@@ -215,7 +215,7 @@ options:
       - A group of another account is given by O(dest_group_id); a name is looked up in this account only.
       - ECS refuses a rule whose destination is its own group; a name that names it fails before any write (members
         of a normal group reach each other through its inner access policy).
-      - Ignored when O(dest_group_id) is given too.
+      - A single name is ignored when a single O(dest_group_id) is given too.
     type: list
     elements: str
   dest_group_owner_id:
@@ -493,8 +493,9 @@ expanded:
       elements: dict
 left_alone:
   description:
-    - With O(rule_owner), the egress rules of the group the task did not touch because they are not its own (another
-      owner's marker, or none), in the form of RV(rules). Empty without O(rule_owner).
+    - With O(rule_owner), the egress rules the task would have removed (or wants, but another owner holds) and left
+      alone because they are not its own (another owner's marker, or none), in the form of RV(rules). Empty without
+      O(rule_owner).
   returned: success
   type: list
   elements: dict

@@ -103,7 +103,7 @@ options:
             only.
           - ECS refuses a rule whose source is its own group; a name that names it fails before any write (members of
             a normal group reach each other through its inner access policy).
-          - Ignored when O(rules[].source_group_id) is given too.
+          - A single name is ignored when a single O(rules[].source_group_id) is given too.
         type: list
         elements: str
       source_group_owner_id:
@@ -214,7 +214,7 @@ options:
       - A group of another account is given by O(source_group_id); a name is looked up in this account only.
       - ECS refuses a rule whose source is its own group; a name that names it fails before any write (members of a
         normal group reach each other through its inner access policy).
-      - Ignored when O(source_group_id) is given too.
+      - A single name is ignored when a single O(source_group_id) is given too.
     type: list
     elements: str
   source_group_owner_id:
@@ -492,8 +492,9 @@ expanded:
       elements: dict
 left_alone:
   description:
-    - With O(rule_owner), the ingress rules of the group the task did not touch because they are not its own (another
-      owner's marker, or none), in the form of RV(rules). Empty without O(rule_owner).
+    - With O(rule_owner), the ingress rules the task would have removed (or wants, but another owner holds) and left
+      alone because they are not its own (another owner's marker, or none), in the form of RV(rules). Empty without
+      O(rule_owner).
   returned: success
   type: list
   elements: dict

@@ -185,6 +185,14 @@ def test_security_group_refuses_a_rule_naming_its_own_group_before_creating_it(f
     assert run.result['changed'] is False and writes(fresh) == []
 
 
+def test_a_rule_module_refuses_a_name_of_the_group_itself_before_any_write(fresh, runner):
+    run = runner.task(dict(security_group_id=GROUP, ip_protocol='tcp', port_range='22/22', source_group_name='demo-app'),
+                      module='security_group_ingress')
+    print(run.result['msg'])
+    assert run.failed and run.result['msg'].startswith('source_group_name: names the group these rules belong to (sg-demo-app); ECS refuses')
+    assert run.result['changed'] is False and writes(fresh) == []
+
+
 def test_security_group_resolves_names_of_other_groups_for_a_new_group(fresh, runner):
     task = dict(name='cluster', vpc_id='vpc-demo-1', rules=[dict(ip_protocol='tcp', ports=[7000, 7001], source_group_name='demo-web')],
                 rules_egress=[dict(ip_protocol='tcp', port_range='5432/5432', dest_group_name='demo-db')])
@@ -272,6 +280,15 @@ def test_info_shows_the_owner_and_a_fed_back_rule_stays_unchanged(fresh, runner)
     foreign = runner.task(role('db', info.result['rules']), module='security_group_ingress')
     print(foreign.result['msg'])
     assert foreign.failed and foreign.result['msg'].startswith("rules[0].description: is marked as owned by 'web', but this task is rule_owner 'db'")
+
+
+def test_security_group_refuses_rule_owner_with_state_absent_and_a_blank_owner(fresh, runner):
+    gone = runner.task(dict(security_group_id=GROUP, rule_owner='web', state='absent'), module='security_group')
+    blank = runner.task(role('', WEB_RULES), module='security_group_ingress')
+    print(gone.result['msg'], '|', blank.result['msg'])
+    assert gone.failed and gone.result['msg'].startswith('rule_owner: applies with state=present; state=absent deletes the whole group')
+    assert blank.failed and blank.result['msg'].startswith('rule_owner: is empty')
+    assert fresh.group(GROUP) is not None and writes(fresh) == []
 
 
 def test_security_group_limits_its_purge_to_its_owner_in_both_directions(fresh, runner):

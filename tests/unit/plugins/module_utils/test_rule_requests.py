@@ -78,6 +78,9 @@ def test_an_ipv6_block_given_alone_in_the_ipv4_option_goes_to_the_ipv6_option(di
      '{peer_cidr_ip}: lists 2 {noun}s, so it cannot be combined with {peer_group_id} in the same rule'),
     (dict(ip_protocol='tcp', ports=[22], peer_cidr_ip=['::1', '10.0.0.1'], peer_group_id='sg-x'),
      '{peer_cidr_ip}: lists 2 {noun}s, so it cannot be combined with {peer_group_id} in the same rule'),
+    (dict(ip_protocol='tcp', ports=[22], peer_cidr_ip='2001:db8::1', peer_ipv6_cidr_ip='2001:db8::2', peer_prefix_list_id='pl-1'),
+     '{peer_cidr_ip}: lists 2 {noun}s, so it cannot be combined with {peer_prefix_list_id} in the same rule'),
+    (dict(ip_protocol='tcp', ports=[22], peer_cidr_ip='2001:zz::1'), "{peer_cidr_ip}: '2001:zz::1' is not an IPv6 address"),
     (dict(ip_protocol='tcp', ports=[22], peer_group_name=['a', 'b'], peer_prefix_list_id='pl-1'),
      '{peer_group_name}: lists 2 {noun}s, so it cannot be combined with {peer_prefix_list_id} in the same rule'),
     (dict(ip_protocol='all', ports=[22], peer_cidr_ip='10.0.0.0/8'), 'ports: applies only to tcp and udp rules'),
@@ -116,9 +119,18 @@ def test_repeats_after_expansion_merge_with_a_warning_naming_where_they_were_giv
     rules, expansions = resolve_requested(requested, GROUP, NoNames(), NoNames(), warnings)
     assert len(rules) == 1 and rules[0].description == 'ssh'
     assert [warning.split(':')[0] for warning in warnings] == ['rules[0] lists it twice', 'rules[1] repeats rules[0]']
-    assert list(expansions) == ['rules[0].'] and len(expansions['rules[0].']) == 2
+    # Once its repeats are merged, rules[0] stands for one rule: no expansion to report.
+    assert expansions == {}
+
+
+def test_the_expansion_reported_counts_the_rules_written(direction):
+    requested = expand_rules(direction, [options(direction, ip_protocol='tcp', peer_cidr_ip='10.0.0.0/8', ports=['22', '22/22', '80'])],
+                             'rules', [])
+    rules, expansions = resolve_requested(requested, GROUP, NoNames(), NoNames(), [])
     report = expansion_result(expansions)
-    assert [(item['rule'], item['count']) for item in report] == [('rules[0]', 2)]
+    print(report[0]['count'], [rule['port_range'] for rule in report[0]['rules']])
+    assert len(rules) == 2 and [(item['rule'], item['count']) for item in report] == [('rules[0]', 2)]
+    assert sorted(rule['port_range'] for rule in report[0]['rules']) == ['22/22', '80/80']
 
 
 def test_a_warning_about_a_value_shared_by_the_expanded_rules_is_said_once(direction):
@@ -209,7 +221,9 @@ def test_the_owner_marker_is_read_only_at_the_end_of_a_description(description, 
 
 
 def test_owner_names_and_requested_descriptions_are_checked_before_any_call():
-    assert _ownership.validate_owner(' web ') == 'web'
+    assert _ownership.validate_owner(' web ') == 'web' and _ownership.validate_owner(None) is None
+    with pytest.raises(RuleError, match=r'rule_owner: is empty; give an owner name'):
+        _ownership.validate_owner(' ')
     with pytest.raises(RuleError, match=r"rule_owner: 'web team' is not an owner name; use letters, digits"):
         _ownership.validate_owner('web team')
     assert _ownership.requested_text('https [owner=web]', 'web', 'rules[0].description') == 'https'
