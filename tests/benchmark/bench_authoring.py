@@ -13,10 +13,8 @@ the emulator's request log), the rules per AuthorizeSecurityGroup call and the t
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
-import platform
 import statistics
 import subprocess
 import sys
@@ -29,7 +27,7 @@ import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_lists import PYTHON, REPO, connection, playbook_env  # noqa: E402  pylint: disable=wrong-import-position
+from bench_lists import PYTHON, connection, playbook_env, start  # noqa: E402  pylint: disable=wrong-import-position
 from ecs_emulator import harness  # noqa: E402  pylint: disable=wrong-import-position
 
 GROUP = 'sg-demo-app'
@@ -96,15 +94,7 @@ def calls_text(counter):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument('--repeat', type=int, default=3, help='runs per measurement (median is shown)')
-    parser.add_argument('--build', default=str(REPO / 'build'),
-                        help='the folder that holds the staged ansible_collections/alicloud/ecs (make bench stages it in build/)')
-    options = parser.parse_args()
-    build = Path(options.build).resolve()
-    print('## alicloud.ecs benchmark: a rule with lists against the API rules it stands for\n')
-    print('- machine: %s, %d CPUs, Python %s, %s' % (platform.machine(), os.cpu_count(), platform.python_version(), platform.platform()))
-    print('- date: %s; repeat: %d (medians)' % (time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime()), options.repeat))
+    options, build = start(__doc__, 'a rule with lists against the API rules it stands for')
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix='ecs-bench-authoring-') as workdir:
         server = harness.Emulator(os.path.join(workdir, 'state.sqlite'))

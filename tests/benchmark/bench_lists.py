@@ -305,16 +305,21 @@ def target_table(runs):
     return missed
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def start(doc, title):
+    """The options of a benchmark script of the staged collection (--repeat, --build), with its heading printed."""
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
     parser.add_argument('--repeat', type=int, default=3, help='runs per measurement (median is shown)')
     parser.add_argument('--build', default=str(REPO / 'build'),
                         help='the folder that holds the staged ansible_collections/alicloud/ecs (make bench stages it in build/)')
     options = parser.parse_args()
-    build = Path(options.build).resolve()
-    print('## alicloud.ecs benchmark: changing a list referenced by many groups\n')
+    print('## alicloud.ecs benchmark: %s\n' % title)
     print('- machine: %s, %d CPUs, Python %s, %s' % (platform.machine(), os.cpu_count(), platform.python_version(), platform.platform()))
     print('- date: %s; repeat: %d (medians)' % (time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime()), options.repeat))
+    return options, Path(options.build).resolve()
+
+
+def main():
+    options, build = start(__doc__, 'changing a list referenced by many groups')
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix='ecs-bench-lists-') as workdir:
         server = harness.Emulator(os.path.join(workdir, 'state.sqlite'), fixture_path=write_lists_fixture(workdir))
