@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+from ansible_collections.alicloud.ecs.plugins.module_utils._ownership import validate_owner
 from ansible_collections.alicloud.ecs.plugins.module_utils._values import (
     PORT_PROTOCOLS, normalize_cidr, normalize_nic_type, normalize_policy, normalize_port, normalize_protocol, text_or_none,
 )
@@ -20,6 +21,8 @@ FILTER_ROLES = (
     ('peer_group_id', None),
     ('peer_prefix_list_id', None),
     ('port_range_list_id', None),
+    # The owner a rule's description marks (see _ownership): the rules one play or role manages.
+    ('rule_owner', validate_owner),
 )
 
 

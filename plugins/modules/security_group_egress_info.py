@@ -47,6 +47,11 @@ options:
     description:
       - Keep only rules that take their ports from this port range list.
     type: str
+  rule_owner:
+    description:
+      - Keep only rules whose description carries this owner's marker C([owner=NAME]), the rules that a task with this
+        C(rule_owner) manages (see the user guide page on writing rules).
+    type: str
 """
 
 EXAMPLES = r"""

@@ -274,6 +274,14 @@ def test_info_shows_the_owner_and_a_fed_back_rule_stays_unchanged(fresh, runner)
     print('owners shown:', owners)
     assert owners == ['web', 'web']
     fresh.clear_log()
+    web = runner.task(dict(security_group_id=GROUP, rule_owner='web'), module='security_group_ingress_info')
+    db = runner.task(dict(security_group_id=GROUP, rule_owner='db'), module='security_group_ingress_info')
+    bad = runner.task(dict(security_group_id=GROUP, rule_owner='web team'), module='security_group_ingress_info')
+    print('rules of web: %d, of db: %d; %s' % (len(web.result['rules']), len(db.result['rules']), bad.result['msg']))
+    assert len(web.result['rules']) == 2 and db.result['rules'] == []
+    assert bad.failed and bad.result['msg'].startswith("rule_owner: 'web team' is not an owner name")
+    assert calls(fresh) == ['DescribeSecurityGroupAttribute', 'DescribeSecurityGroupAttribute']
+    fresh.clear_log()
     fed = runner.task(role('web', info.result['rules']), module='security_group_ingress')
     assert not fed.failed, fed.output
     assert fed.result['changed'] is False and writes(fresh) == []

@@ -217,6 +217,7 @@ def info_corruptions(direction):
         nasty.filter(not_an_ip_network).map(lambda bad: ({peer_cidr: bad}, peer_cidr)),
         (st.integers(max_value=0) | st.integers(min_value=65536)).map(lambda bad: ({'port': bad}, 'port')),
         st.one_of(st.integers(), st.dictionaries(words, words, min_size=1)).map(lambda bad: ({'security_group_ids': bad}, 'security_group_ids')),
+        rule_owner_corruptions()[0],
     ]
 
 

@@ -281,3 +281,14 @@ def test_claimed_descriptions_drop_the_owners_own_marker_so_results_feed_back(di
     desired, _expansions = resolve_requested([claimed], GROUP, NoNames(), NoNames(), [])
     plan = plan_changes([rule(direction, 22, 'ssh [owner=web]')], desired, purge=True, owner='web')
     assert not plan.changed
+
+
+def test_the_info_modules_filter_on_the_owner_a_description_marks(direction):
+    from ansible_collections.alicloud.ecs.plugins.module_utils._filters import parse_filters, rule_matches
+    rules = [rule(direction, 22, 'ssh [owner=ops]'), rule(direction, 80, '[owner=web]'), rule(direction, 443, 'by hand')]
+    filters = parse_filters(direction, {'rule_owner': ' web '})
+    assert filters == {'rule_owner': 'web'}
+    assert [item.port_range for item in rules if rule_matches(item, filters)] == ['80/80']
+    assert parse_filters(direction, {'rule_owner': ''}) == {}
+    with pytest.raises(RuleError, match=r"rule_owner: 'a b' is not an owner name"):
+        parse_filters(direction, {'rule_owner': 'a b'})
