@@ -141,9 +141,14 @@ def test_a_warning_about_a_value_shared_by_the_expanded_rules_is_said_once(direc
                                             % direction.option('peer_cidr_ip')]
 
 
-def test_overlapping_ports_are_distinct_rules(direction):
-    rules = expanded(direction, ip_protocol='udp', ports=['1000-2000', 1500], peer_cidr_ip='10.0.0.0/8')
+def test_overlapping_ports_are_distinct_rules_and_the_analysis_calls_the_inner_one_redundant(direction):
+    from ansible_collections.alicloud.ecs.plugins.module_utils._flow_analysis import end_state_findings, finding_warnings
+    rules = [resolve_rule(rule, True, 'sg-self', '', []) for rule in
+             expanded(direction, ip_protocol='udp', ports=['1000-2000', 1500], peer_cidr_ip='10.0.0.0/8')]
     assert sorted(rule.port_range for rule in rules) == ['1000/2000', '1500/1500']
+    warnings = finding_warnings(end_state_findings(direction.name, rules, 'sg-self'))
+    print(warnings)
+    assert len(warnings) == 1 and '(1500/1500, priority 1, intranet) is redundant' in warnings[0]
 
 
 # --- groups by name ----------------------------------------------------------------------------------------------
