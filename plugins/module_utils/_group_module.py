@@ -87,7 +87,7 @@ class SecurityGroupModule(AlicloudEcsModule):
         self.done = []  # what the writes so far changed, for the message of a failure half-way
         self.existing_same_name = 0
         self.references = ListReferences(self.call, module.params['region'])
-        self.group_names = GroupNames(self.call, module.params['region'])
+        self.group_names = GroupNames(self.call)
         self.owner = None
         self.expanded = {}
 
@@ -280,9 +280,8 @@ class SecurityGroupModule(AlicloudEcsModule):
             rules=[rule.to_dict() for rule in rules_after[INGRESS]],
             rules_egress=[rule.to_dict() for rule in rules_after[EGRESS]],
             expanded=dict((direction.name, _rule_requests.expansion_result(self.expanded.get(direction, {}))) for direction in (INGRESS, EGRESS)),
-            left_alone=dict((direction.name, [rule.to_dict() for rule in plans[direction].left_alone + [
-                existing for _wanted, existing in plans[direction].held_by_others]] if direction in plans else [])
-                for direction in (INGRESS, EGRESS)),
+            left_alone=dict((direction.name, [rule.to_dict() for rule in plans[direction].spared()] if direction in plans else [])
+                            for direction in (INGRESS, EGRESS)),
             **per_direction
         )
         if self.module._diff:

@@ -30,9 +30,8 @@ SELF_REFERENCE = ('ECS refuses a rule whose %s is its own group (InvalidParamter
 class GroupNames:
     """The ids behind the group names of one task's rules, each (VPC, name) asked for once."""
 
-    def __init__(self, call, region=None):
+    def __init__(self, call):
         self.call = call
-        self.region = region
         self._groups_in = {}
 
     def _groups_of(self, vpc_id):

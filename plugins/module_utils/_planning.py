@@ -80,6 +80,10 @@ class ChangePlan:
     def updated_rules(self):
         return sorted_rules([replace(rule, description=description) for rule, description in self.update])
 
+    def spared(self):
+        """The existing rules a task limited to its own left as they are: ``left_alone``, then those ``held_by_others``."""
+        return self.left_alone + [existing for _wanted, existing in self.held_by_others]
+
 
 def _keeper(matches, owner):
     """Of the existing copies of a desired rule, the one to keep: the owner's own, else an unmarked one, else any."""

@@ -125,7 +125,7 @@ class RuleModule(AlicloudEcsModule):
         group = _groups.read_group_rules(self.call, group_id)
         references = ListReferences(self.call, params['region'])
         try:
-            resolved, expanded = _rule_requests.resolve_requested(requested, group, references, GroupNames(self.call, params['region']), warnings)
+            resolved, expanded = _rule_requests.resolve_requested(requested, group, references, GroupNames(self.call), warnings)
             plan = _planning.plan_changes(group.rules(direction), resolved, params['state'], params['purge_rules'], owner)
             existing = group.rules(EGRESS) + group.rules(INGRESS)
             sizes = references.max_entries(_planning.lists_to_size([plan], existing))
@@ -149,7 +149,7 @@ class RuleModule(AlicloudEcsModule):
             removed=[rule.to_dict() for rule in plan.revoke],
             updated=[rule.to_dict() for rule in plan.updated_rules()],
             expanded=_rule_requests.expansion_result(expanded),
-            left_alone=[rule.to_dict() for rule in plan.left_alone + [existing for _wanted, existing in plan.held_by_others]],
+            left_alone=[rule.to_dict() for rule in plan.spared()],
         )
         if self.module._diff:
             key = '%s_rules' % direction.name

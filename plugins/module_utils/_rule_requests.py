@@ -231,9 +231,8 @@ def notes_text(direction, expanded, plan, owner):
     for label, rules in expanded.items():
         lines.append('%s stands for %d %s rules:' % (label.rstrip('.') or 'the rule', len(rules), direction.name))
         lines.extend('  %s' % rule.summary() for rule in rules)
-    if owner is not None and (plan.left_alone or plan.held_by_others):
-        lines.append('left alone, not owned by rule_owner %s (%d %s rules):'
-                     % (owner, len(plan.left_alone) + len(plan.held_by_others), direction.name))
-        lines.extend('  %s, %s' % (rule.summary(), 'owner %s' % rule.rule_owner if rule.rule_owner else 'no owner')
-                     for rule in plan.left_alone + [existing for _wanted, existing in plan.held_by_others])
+    spared = plan.spared()
+    if owner is not None and spared:
+        lines.append('left alone, not owned by rule_owner %s (%d %s rules):' % (owner, len(spared), direction.name))
+        lines.extend('  %s, %s' % (rule.summary(), 'owner %s' % rule.rule_owner if rule.rule_owner else 'no owner') for rule in spared)
     return ''.join(line + '\n' for line in lines)

@@ -200,6 +200,8 @@ def test_security_group_resolves_names_of_other_groups_for_a_new_group(fresh, ru
     assert not run.failed, run.output
     group = run.result['security_group_id']
     assert sorted(row['source_group_id'] for row in stored(fresh, group)) == ['sg-demo-web', 'sg-demo-web']
+    assert [(item['rule'], item['count']) for item in run.result['expanded']['ingress']] == [('rules[0]', 2)]
+    assert run.result['expanded']['egress'] == [] and run.result['left_alone'] == {'ingress': [], 'egress': []}
     assert [row['dest_group_id'] for row in stored(fresh, group, 'egress')] == ['sg-demo-db']
     fresh.clear_log()
     again = runner.task(task, module='security_group')

@@ -272,6 +272,31 @@ def test_a_listed_rule_of_another_owner_is_left_to_it_and_absent_removes_only_ow
     assert text.splitlines()[0] == 'left alone, not owned by rule_owner web (2 %s rules):' % direction.name
 
 
+def test_adopting_a_rule_whose_description_leaves_no_room_for_the_marker_fails_before_any_write(direction):
+    existing = [rule(direction, 22, 'x' * 505)]
+    with pytest.raises(RuleError) as error:
+        plan_changes(existing, [rule(direction, 22)], owner='web')
+    print(error.value)
+    assert str(error.value).startswith('rule_owner: the existing rule accept tcp ') and 'a description of 517 characters' in str(error.value)
+    plan = plan_changes(existing, [rule(direction, 22, 'ssh')], owner='web')
+    assert [text for _rule, text in plan.update] == ['ssh [owner=web]']
+
+
+def test_a_blank_remote_value_means_not_given_but_a_blank_list_item_is_refused(direction):
+    (single,) = expanded(direction, ip_protocol='tcp', port_range='22', peer_cidr_ip='', peer_group_id='sg-db')
+    assert (single.peer_cidr_ip, single.peer_group_id) == (None, 'sg-db')
+    (from_ansible,) = expanded(direction, ip_protocol='tcp', port_range='22', peer_cidr_ip=[''], peer_group_id='sg-db')
+    assert from_ansible.peer_group_id == 'sg-db'
+    with pytest.raises(RuleError, match=r'^rules\[0\]\.%s\[1\]: is empty$' % direction.option('peer_cidr_ip')):
+        expanded(direction, ip_protocol='tcp', port_range='22', peer_cidr_ip=['10.0.0.0/8', ' '])
+
+
+def test_the_spared_rules_are_those_left_alone_then_those_held_by_others(direction):
+    existing = [rule(direction, 22, 'ssh [owner=ops]'), rule(direction, 80, 'by hand')]
+    plan = plan_changes(existing, [rule(direction, 22)], purge=True, owner='web')
+    assert [item.port_range for item in plan.spared()] == ['80/80', '22/22']
+
+
 def test_without_an_owner_planning_is_as_before(direction):
     existing = [rule(direction, 22, 'ssh [owner=ops]'), rule(direction, 80, 'http')]
     plan = plan_changes(existing, [rule(direction, 80)], purge=True)
